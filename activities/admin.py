@@ -1,0 +1,91 @@
+from django.contrib import admin
+
+from wps_portal.admin import CitationInline, PublicAdmin
+
+from .models import Activity, Output, Participation, Phase, Programme, ThematicArea
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class ThematicAreaInline(admin.TabularInline):
+    model = ThematicArea
+    extra = 0
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(PublicAdmin):
+    list_display = ("name", "short_name", "start_year", "end_year", "lead", "status")
+    search_fields = ("name", "short_name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("lead",)
+    filter_horizontal = ("countries",)
+    inlines = [PhaseInline, ThematicAreaInline, CitationInline]
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ("name", "programme", "number", "start_year", "end_year")
+    list_filter = ("programme",)
+    search_fields = ("name", "programme__name")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(ThematicArea)
+class ThematicAreaAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "programme", "order")
+    list_filter = ("programme",)
+    search_fields = ("name", "code")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 1
+    autocomplete_fields = ("partner",)
+
+
+class OutputInline(admin.TabularInline):
+    model = Output
+    extra = 0
+
+
+@admin.register(Activity)
+class ActivityAdmin(PublicAdmin):
+    list_display = ("title", "type", "dates_display", "location", "programme", "phase", "status")
+    list_filter = ("status", "type", "programme", "phase", "countries")
+    search_fields = ("title", "slug", "location", "summary", "partners__name", "partners__acronym")
+    list_select_related = ("programme", "phase__programme")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("programme", "phase", "thematic_area")
+    filter_horizontal = ("countries",)
+    inlines = [ParticipationInline, OutputInline, CitationInline]
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "type", "summary")}),
+        ("Programme", {"fields": ("programme", "phase", "thematic_area")}),
+        (
+            "When and where",
+            {
+                "fields": (
+                    ("start_date", "start_precision"),
+                    ("end_date", "end_precision"),
+                    "location",
+                    "countries",
+                )
+            },
+        ),
+        ("Curation", {"fields": ("status", "last_verified", "created", "updated")}),
+    )
+
+
+@admin.register(Participation)
+class ParticipationAdmin(admin.ModelAdmin):
+    list_display = ("partner", "role", "activity")
+    list_filter = ("role",)
+    search_fields = ("partner__name", "partner__acronym", "activity__title")
+    autocomplete_fields = ("partner", "activity")
+    list_select_related = ("partner", "activity")

@@ -1,0 +1,252 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Country, Partner
+from wps_portal.choices import DatePrecision
+from wps_portal.dates import human_partial, iso_partial, period_end
+from wps_portal.models import PublicModel, PublicQuerySet, TimestampedModel
+
+from .choices import ActivityType, Role
+
+
+class Programme(PublicModel):
+    """A programme or project, e.g. the UNIFEM/UN Women UNSCR 1325 programme in South East Europe."""
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    short_name = models.CharField(max_length=120, blank=True)
+    description = models.TextField(blank=True)
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    countries = models.ManyToManyField(Country, blank=True, related_name="programmes")
+    lead = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="programmes_led"
+    )
+
+    class Meta:
+        ordering = ["start_year", "name"]
+        constraints = [
+            *PublicModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(start_year__isnull=True)
+                | models.Q(end_year__isnull=True)
+                | models.Q(start_year__lte=models.F("end_year")),
+                name="activities_programme_start_before_end",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("programmes:detail", kwargs={"slug": self.slug})
+
+    def search_parts(self):
+        return [self.name, self.short_name, self.description]
+
+
+class Phase(TimestampedModel):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="phases")
+    number = models.PositiveSmallIntegerField()
+    slug = models.SlugField(max_length=140, unique=True)
+    name = models.CharField(max_length=200)
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["programme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="activities_phase_unique"),
+            models.CheckConstraint(
+                condition=models.Q(start_year__isnull=True)
+                | models.Q(end_year__isnull=True)
+                | models.Q(start_year__lte=models.F("end_year")),
+                name="activities_phase_start_before_end",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme}: {self.name}"
+
+    def get_absolute_url(self):
+        return f"{self.programme.get_absolute_url()}#phase-{self.number}"
+
+
+class ThematicArea(TimestampedModel):
+    """A component or thematic area of a programme (e.g. "A. Monitoring the implementation")."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="thematic_areas")
+    code = models.CharField(max_length=10, blank=True, help_text=_('e.g. "A"'))
+    slug = models.SlugField(max_length=140, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["programme", "order", "code"]
+
+    def __str__(self):
+        return f"{self.code}. {self.name}" if self.code else self.name
+
+    def get_absolute_url(self):
+        return f"{self.programme.get_absolute_url()}#area-{self.slug}"
+
+
+class ActivityQuerySet(PublicQuerySet):
+    def with_related(self):
+        return self.select_related("programme", "phase", "thematic_area")
+
+
+class Activity(PublicModel):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=140, unique=True)
+    summary = models.TextField(blank=True)
+    type = models.CharField(max_length=20, choices=ActivityType.choices, db_index=True)
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    phase = models.ForeignKey(
+        Phase, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    thematic_area = models.ForeignKey(
+        ThematicArea, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    start_date = models.DateField(
+        null=True, blank=True, db_index=True, help_text=_("First day of the period known.")
+    )
+    start_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
+    )
+    end_date = models.DateField(null=True, blank=True, db_index=True)
+    end_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR)
+    location = models.CharField(max_length=200, blank=True, help_text=_("City or place."))
+    countries = models.ManyToManyField(Country, blank=True, related_name="activities")
+    partners = models.ManyToManyField(Partner, through="Participation", related_name="activities")
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "title"]
+        verbose_name_plural = "activities"
+        constraints = [
+            *PublicModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(type__in=ActivityType.values), name="activities_activity_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_precision__in=DatePrecision.values)
+                & models.Q(end_precision__in=DatePrecision.values),
+                name="activities_activity_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(start_date__lte=models.F("end_date")),
+                name="activities_activity_start_before_end",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=False),
+                name="activities_activity_end_needs_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("activities:detail", kwargs={"slug": self.slug})
+
+    def search_parts(self):
+        return [self.title, self.location, self.summary]
+
+    @property
+    def start(self):
+        return iso_partial(self.start_date, self.start_precision)
+
+    @property
+    def end(self):
+        return iso_partial(self.end_date, self.end_precision)
+
+    @property
+    def date_precision(self):
+        return self.start_precision if self.start_date else None
+
+    @property
+    def dates_display(self):
+        start = human_partial(self.start_date, self.start_precision)
+        end = human_partial(self.end_date, self.end_precision)
+        if start and end and end != start:
+            return f"{start} – {end}"
+        return start
+
+    @property
+    def last_day(self):
+        """The last day the activity may have run, given what precision is known."""
+        if self.end_date:
+            return period_end(self.end_date, self.end_precision)
+        if self.start_date:
+            return period_end(self.start_date, self.start_precision)
+        return None
+
+    def clean(self):
+        errors = {}
+        if self.phase_id and self.programme_id and self.phase.programme_id != self.programme_id:
+            errors["phase"] = _("The phase belongs to another programme.")
+        if (
+            self.thematic_area_id
+            and self.programme_id
+            and self.thematic_area.programme_id != self.programme_id
+        ):
+            errors["thematic_area"] = _("The thematic area belongs to another programme.")
+        if self.start_date and self.end_date and self.start_date > self.end_date:
+            errors["end_date"] = _("The end is before the start.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Participation(models.Model):
+    """A partner taking part in an activity, in a role."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="participations")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="participations")
+    role = models.CharField(max_length=15, choices=Role.choices, db_index=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["activity", "role", "partner__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "partner", "role"], name="activities_participation_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="activities_participation_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} — {self.get_role_display()} — {self.activity}"
+
+
+class Output(models.Model):
+    """A quantified output of an activity, as stated: 90 delegates, 30 police stations…"""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="outputs")
+    quantity = models.PositiveIntegerField()
+    unit = models.CharField(max_length=200, help_text=_('What was counted, e.g. "police stations".'))
+    note = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["activity", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.quantity:,} {self.unit}"

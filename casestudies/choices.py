@@ -1,0 +1,13 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ApproachKind(models.TextChoices):
+    PARTNER_STRATEGY = "partner-strategy", _("Partner-identification strategy")
+    NETWORKING = "networking", _("Networking approach")
+
+
+class Section(models.TextChoices):
+    NETWORKING = "networking", _("Networking of women's groups")
+    GOVERNMENT = "government", _("Engaging government stakeholders in women's security")
+    MULTI_STAKEHOLDER = "multi-stakeholder", _("Multi-stakeholder groups")

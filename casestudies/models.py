@@ -1,0 +1,221 @@
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from activities.choices import Role
+from activities.models import Activity
+from partners.models import Country, Partner
+from wps_portal.models import PublicModel, PublicQuerySet, TimestampedModel
+
+from .choices import ApproachKind, Section
+
+
+class Approach(PublicModel):
+    """A partner-identification strategy or one of the report's seven networking approaches."""
+
+    kind = models.CharField(max_length=20, choices=ApproachKind.choices, db_index=True)
+    number = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("The report's number for a networking approach (1–7).")
+    )
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    summary = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "order", "number"]
+        constraints = [
+            *PublicModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ApproachKind.values), name="casestudies_approach_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("approaches:detail", kwargs={"slug": self.slug})
+
+    def search_parts(self):
+        return [self.title, self.summary]
+
+
+class IssueBox(PublicModel):
+    """A boxed discussion in the report, printed after the approach it belongs to."""
+
+    approach = models.ForeignKey(Approach, on_delete=models.CASCADE, related_name="issue_boxes")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    body = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["approach", "order"]
+        verbose_name_plural = "issue boxes"
+        constraints = [*PublicModel.Meta.constraints]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.approach.get_absolute_url()}#{self.slug}"
+
+    def search_parts(self):
+        return [self.title, self.body]
+
+
+class CaseStudyQuerySet(PublicQuerySet):
+    def with_related(self):
+        return self.select_related("country")
+
+
+class CaseStudy(PublicModel):
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    section = models.CharField(max_length=20, choices=Section.choices, db_index=True)
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="case_studies"
+    )
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    summary = models.TextField(blank=True, help_text=_("One or two sentences for lists and cards."))
+    background = models.TextField(blank=True)
+    what_was_done = models.TextField(blank=True)
+    approaches = models.ManyToManyField(Approach, blank=True, related_name="case_studies")
+    activities = models.ManyToManyField(Activity, blank=True, related_name="case_studies")
+    partners = models.ManyToManyField(Partner, through="CaseStudyPartner", related_name="case_studies")
+
+    objects = CaseStudyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name_plural = "case studies"
+        constraints = [
+            *PublicModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(section__in=Section.values), name="casestudies_casestudy_section_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Case study {self.number}: {self.title}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("casestudies:detail", kwargs={"slug": self.slug})
+
+    def search_parts(self):
+        return [self.title, self.summary, self.background, self.what_was_done]
+
+
+class CaseStudyPartner(models.Model):
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="partner_roles")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="case_study_roles")
+    role = models.CharField(max_length=15, choices=Role.choices, db_index=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["case_study", "role", "partner__name"]
+        verbose_name = "case-study partner"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_study", "partner", "role"], name="casestudies_partner_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="casestudies_partner_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} — {self.get_role_display()}"
+
+
+class Result(TimestampedModel):
+    """A result of a case study, in the report's order."""
+
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="results")
+    order = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    citations = GenericRelation("wps_portal.Citation")
+
+    class Meta:
+        ordering = ["case_study", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["case_study", "order"], name="casestudies_result_order_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_study.number}.{self.order} {self.text[:60]}"
+
+    def get_absolute_url(self):
+        return f"{self.case_study.get_absolute_url()}#result-{self.order}"
+
+
+class LessonQuerySet(PublicQuerySet):
+    def with_related(self):
+        return self.select_related("case_study", "approach")
+
+
+class Lesson(PublicModel):
+    """A lesson learned: belongs to exactly one case study or one approach."""
+
+    case_study = models.ForeignKey(
+        CaseStudy, null=True, blank=True, on_delete=models.CASCADE, related_name="lessons"
+    )
+    approach = models.ForeignKey(
+        Approach, null=True, blank=True, on_delete=models.CASCADE, related_name="lessons"
+    )
+    order = models.PositiveSmallIntegerField()
+    slug = models.SlugField(max_length=140, unique=True, blank=True)
+    title = models.CharField(max_length=200, blank=True, help_text=_("A short heading, optional."))
+    text = models.TextField()
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["approach__order", "case_study__number", "order"]
+        constraints = [
+            *PublicModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=(models.Q(case_study__isnull=False) & models.Q(approach__isnull=True))
+                | (models.Q(case_study__isnull=True) & models.Q(approach__isnull=False)),
+                name="casestudies_lesson_one_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["case_study", "order"],
+                condition=models.Q(case_study__isnull=False),
+                name="casestudies_lesson_order_in_case_study",
+            ),
+            models.UniqueConstraint(
+                fields=["approach", "order"],
+                condition=models.Q(approach__isnull=False),
+                name="casestudies_lesson_order_in_approach",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.owner}: lesson {self.order}"
+
+    @property
+    def owner(self):
+        return self.case_study or self.approach
+
+    def save(self, *args, **kwargs):
+        if not self.slug and (self.case_study_id or self.approach_id):
+            owner_slug = self.case_study.slug if self.case_study_id else self.approach.slug
+            self.slug = slugify(f"{owner_slug}-lesson-{self.order}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.owner.get_absolute_url()}#lesson-{self.order}"
+
+    def search_parts(self):
+        return [self.title, self.text]

@@ -1,0 +1,60 @@
+from django.contrib import admin
+
+from wps_portal.admin import CitationInline, PublicAdmin
+
+from .models import Alias, Country, Partner, PartnerRelation
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "region", "note")
+    search_fields = ("code", "name")
+    list_filter = ("region",)
+
+
+class AliasInline(admin.TabularInline):
+    model = Alias
+    extra = 1
+
+
+class RelationInline(admin.TabularInline):
+    model = PartnerRelation
+    fk_name = "source"
+    extra = 0
+    autocomplete_fields = ("target",)
+    verbose_name = "relation to another partner"
+    verbose_name_plural = "relations to other partners (memberships, founding, coordination…)"
+
+
+@admin.register(Partner)
+class PartnerAdmin(PublicAdmin):
+    list_display = ("name", "acronym", "kind", "scope", "country", "parent", "status", "last_verified")
+    list_filter = ("status", "kind", "scope", "country")
+    search_fields = ("name", "acronym", "aliases__name", "slug")
+    list_select_related = ("country", "parent")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("parent", "country")
+    inlines = [AliasInline, RelationInline, CitationInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "acronym", "kind", "scope", "country", "founded_year", "parent")}),
+        ("Description", {"fields": ("description",)}),
+        ("Curation", {"fields": ("status", "last_verified", "created", "updated")}),
+    )
+
+
+@admin.register(Alias)
+class AliasAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "partner")
+    search_fields = ("name", "partner__name")
+    list_filter = ("kind",)
+    autocomplete_fields = ("partner",)
+    list_select_related = ("partner",)
+
+
+@admin.register(PartnerRelation)
+class PartnerRelationAdmin(admin.ModelAdmin):
+    list_display = ("source", "type", "target", "start_year", "end_year")
+    list_filter = ("type",)
+    search_fields = ("source__name", "source__acronym", "target__name", "target__acronym")
+    autocomplete_fields = ("source", "target")
+    list_select_related = ("source", "target")

@@ -1,0 +1,45 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnerKind(models.TextChoices):
+    WOMENS_NGO = "womens-ngo", _("Women's NGO")
+    NGO = "ngo", _("NGO")
+    NETWORK = "network", _("Network or coalition")
+    GOVERNMENT = "government", _("Government body")
+    SECURITY = "security", _("Security sector")
+    JUDICIARY = "judiciary", _("Judiciary")
+    PARLIAMENT = "parliament", _("Parliament")
+    MUNICIPAL = "municipal", _("Municipal body")
+    UN = "un", _("UN entity")
+    INTERNATIONAL = "international", _("International organisation")
+    EU_MISSION = "eu-mission", _("EU mission")
+    DONOR = "donor", _("Donor")
+    MEDIA = "media", _("Media")
+    ACADEMIC = "academic", _("Academic or research")
+    OTHER = "other", _("Other")
+
+
+class Scope(models.TextChoices):
+    LOCAL = "local", _("Local")
+    NATIONAL = "national", _("National")
+    REGIONAL = "regional", _("Regional")
+    INTERNATIONAL = "international", _("International")
+
+
+class AliasKind(models.TextChoices):
+    SPELLING = "spelling", _("Other spelling")
+    ACRONYM = "acronym", _("Other acronym")
+    FORMER = "former", _("Former name")
+    LOCAL = "local", _("Local-language name")
+    SHORT = "short", _("Short name")
+
+
+class RelationType(models.TextChoices):
+    MEMBER_OF = "member-of", _("is a member of")
+    FOUNDED = "founded", _("founded")
+    CO_FOUNDED = "co-founded", _("co-founded")
+    COORDINATES = "coordinates", _("coordinates")
+    SUPPORTS = "supports", _("supports")
+    CHAIRS = "chairs", _("chairs")
+    PARTNER_OF = "partner-of", _("works in partnership with")

@@ -1,0 +1,165 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from wps_portal.models import PublicModel, PublicQuerySet, TimestampedModel
+
+from .choices import AliasKind, PartnerKind, RelationType, Scope
+
+
+class Country(models.Model):
+    code = models.CharField(max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2 code; XK for Kosovo."))
+    name = models.CharField(max_length=100, unique=True)
+    region = models.CharField(max_length=100, blank=True)
+    note = models.CharField(
+        max_length=200, blank=True, help_text=_('e.g. "under UN Security Council resolution 1244"')
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z]{2}$"), name="partners_country_code_iso"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def get_absolute_url(self):
+        return reverse("countries:detail", kwargs={"code": self.code})
+
+    @property
+    def display_name(self):
+        return f"{self.name}*" if self.note else self.name
+
+
+class PartnerQuerySet(PublicQuerySet):
+    def with_related(self):
+        return self.select_related("country", "parent")
+
+
+class Partner(PublicModel):
+    """An organisation, network, institution, agency, office, mission or body."""
+
+    name = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=120, unique=True)
+    acronym = models.CharField(max_length=40, blank=True, db_index=True)
+    kind = models.CharField(max_length=20, choices=PartnerKind.choices, db_index=True)
+    scope = models.CharField(max_length=20, choices=Scope.choices, db_index=True)
+    country = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partners",
+        help_text=_("Empty for regional and international bodies."),
+    )
+    founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="units",
+        help_text=_("The body this one is part of (e.g. a unit inside a police service)."),
+    )
+    description = models.TextField(blank=True)
+
+    objects = PartnerQuerySet.as_manager()
+    search_prefetch = ("aliases",)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["status", "kind"])]
+        constraints = [
+            *PublicModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(kind__in=PartnerKind.values), name="partners_partner_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scope__in=Scope.values), name="partners_partner_scope_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(founded_year__isnull=True)
+                | models.Q(founded_year__gte=1800, founded_year__lte=2100),
+                name="partners_partner_founded_year_range",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="partners_partner_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("partners:detail", kwargs={"slug": self.slug})
+
+    def search_parts(self):
+        return [self.name, self.acronym, *(a.name for a in self.aliases.all()), self.description]
+
+
+class Alias(models.Model):
+    """Another name of a partner: a spelling, acronym, former or local-language name."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=250)
+    kind = models.CharField(max_length=10, choices=AliasKind.choices, default=AliasKind.SPELLING)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "name"], name="partners_alias_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AliasKind.values), name="partners_alias_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnerRelation(TimestampedModel):
+    """A typed link between two partners: membership of a network, founding, coordination…"""
+
+    source = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="relations_from")
+    type = models.CharField(max_length=20, choices=RelationType.choices, db_index=True)
+    target = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="relations_to")
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["source__name", "type", "target__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "type", "target"], name="partners_relation_unique"),
+            models.CheckConstraint(
+                condition=models.Q(type__in=RelationType.values), name="partners_relation_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")), name="partners_relation_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_year__isnull=True)
+                | models.Q(end_year__isnull=True)
+                | models.Q(start_year__lte=models.F("end_year")),
+                name="partners_relation_start_before_end",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.get_type_display()} {self.target}"
+
+    def clean(self):
+        if self.source_id and self.source_id == self.target_id:
+            raise ValidationError({"target": _("A partner cannot be related to itself.")})

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WpsPortalConfig(AppConfig):
+    name = "wps_portal"
+    verbose_name = "Portal core: sources and citations"

@@ -1,0 +1,146 @@
+"""The lowest layer: what every app's records share.
+
+- ``PublicModel``: curation state (status, last_verified) and timestamps, with a queryset whose
+  ``published()`` every public surface (pages, search, CSV, API) goes through.
+- ``SourceDocument`` and ``Citation``: provenance. A citation attaches to any record through a
+  generic relation and quotes a short verbatim excerpt of its source.
+"""
+
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DatePrecision, Status
+from .dates import human_partial, iso_partial
+
+EXCERPT_MAX_LENGTH = 300
+
+# Lets constraints say excerpt__length__lte=…
+models.TextField.register_lookup(Length)
+
+
+class PublicQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class TimestampedModel(models.Model):
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PublicModel(TimestampedModel):
+    """A record shown to the public once a curator publishes it."""
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    last_verified = models.DateField(
+        null=True, blank=True, help_text=_("When a curator last checked this record against its sources.")
+    )
+    citations = GenericRelation("wps_portal.Citation")
+    # Lower-cased, accent-free text of every searchable field (names, aliases, acronyms, summary),
+    # kept up to date by wps_portal.search.refresh_search_text; the search box queries it.
+    search_text = models.TextField(blank=True, editable=False)
+
+    objects = PublicQuerySet.as_manager()
+
+    def search_parts(self) -> list[str]:
+        """The texts that make this record findable, most important first."""
+        return [str(self)]
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+        ]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class SourceDocument(TimestampedModel):
+    """One of the public documents the knowledge base is built from."""
+
+    key = models.SlugField(max_length=80, unique=True, help_text=_("Stable key used in citations."))
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200)
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR)
+    date_note = models.CharField(
+        max_length=200, blank=True, help_text=_("When the date is inferred, say how (e.g. 'after 2015').")
+    )
+    filename = models.CharField(
+        max_length=200, help_text=_("File name of the text in the sources folder, used to verify excerpts.")
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_precision__in=DatePrecision.values),
+                name="wps_portal_sourcedocument_precision_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.key,)
+
+    def get_absolute_url(self):
+        return reverse("sources:detail", kwargs={"key": self.key})
+
+    @property
+    def date_iso(self):
+        return iso_partial(self.date, self.date_precision)
+
+    @property
+    def date_display(self):
+        return human_partial(self.date, self.date_precision) or self.date_note
+
+
+class CitationQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("source")
+
+
+class Citation(TimestampedModel):
+    """A verbatim excerpt of a source document that supports a record."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="citations")
+    excerpt = models.TextField(
+        help_text=_("Verbatim text of the source, at most %(n)d characters.") % {"n": EXCERPT_MAX_LENGTH}
+    )
+    section = models.CharField(max_length=300, blank=True, help_text=_("Heading of the section quoted."))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["content_type", "object_id", "order", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(excerpt__length__gt=0) & models.Q(excerpt__length__lte=EXCERPT_MAX_LENGTH),
+                name="wps_portal_citation_excerpt_length",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source.key}: “{self.excerpt[:60]}…”"
