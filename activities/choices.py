@@ -24,15 +24,3 @@ class ActivityType(models.TextChoices):
     COORDINATION = "coordination", _("Coordination")
     FUNDING = "funding", _("Funding or grant")
     OTHER = "other", _("Other")
-
-
-class Role(models.TextChoices):
-    """A partner's role in an activity or case study: IATI's participating-org roles first."""
-
-    FUNDING = "funding", _("Funding")
-    ACCOUNTABLE = "accountable", _("Accountable")
-    EXTENDING = "extending", _("Extending")
-    IMPLEMENTING = "implementing", _("Implementing")
-    PARTNER = "partner", _("Partner")
-    PARTICIPANT = "participant", _("Participant")
-    BENEFICIARY = "beneficiary", _("Beneficiary or target")

@@ -3,12 +3,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from partners.choices import Role
 from partners.models import Country, Partner
 from wps_portal.choices import DatePrecision
-from wps_portal.dates import human_partial, iso_partial, period_end
+from wps_portal.dates import human_partial, iso_partial, overlaps_years_q, period_end
 from wps_portal.models import PublicModel, PublicQuerySet, TimestampedModel
 
-from .choices import ActivityType, Role
+from .choices import ActivityType
 
 
 class Programme(PublicModel):
@@ -101,6 +102,10 @@ class ThematicArea(TimestampedModel):
 class ActivityQuerySet(PublicQuerySet):
     def with_related(self):
         return self.select_related("programme", "phase", "thematic_area")
+
+    def in_years(self, year_from=None, year_to=None):
+        """Activities whose dates overlap the years [year_from, year_to]."""
+        return self.filter(overlaps_years_q(year_from, year_to))
 
 
 class Activity(PublicModel):

@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from activities.choices import Role
 from activities.models import Activity
+from partners.choices import Role
 from partners.models import Country, Partner
 from wps_portal.models import PublicModel, PublicQuerySet, TimestampedModel
 
@@ -73,6 +73,14 @@ class IssueBox(PublicModel):
 class CaseStudyQuerySet(PublicQuerySet):
     def with_related(self):
         return self.select_related("country")
+
+    def in_years(self, year_from=None, year_to=None):
+        """Case studies that started within the years."""
+        if year_from is not None:
+            self = self.filter(start_year__gte=year_from)
+        if year_to is not None:
+            self = self.filter(start_year__lte=year_to)
+        return self
 
 
 class CaseStudy(PublicModel):

@@ -43,3 +43,16 @@ class RelationType(models.TextChoices):
     SUPPORTS = "supports", _("supports")
     CHAIRS = "chairs", _("chairs")
     PARTNER_OF = "partner-of", _("works in partnership with")
+
+
+class Role(models.TextChoices):
+    """A partner's role in an activity or a case study: IATI's participating-organisation roles
+    (funding, accountable, extending, implementing), then partner, participant, beneficiary."""
+
+    FUNDING = "funding", _("Funding")
+    ACCOUNTABLE = "accountable", _("Accountable")
+    EXTENDING = "extending", _("Extending")
+    IMPLEMENTING = "implementing", _("Implementing")
+    PARTNER = "partner", _("Partner")
+    PARTICIPANT = "participant", _("Participant")
+    BENEFICIARY = "beneficiary", _("Beneficiary or target")

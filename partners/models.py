@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wps_portal.dates import overlaps_years_q
 from wps_portal.models import PublicModel, PublicQuerySet, TimestampedModel
 
 from .choices import AliasKind, PartnerKind, RelationType, Scope
@@ -42,6 +43,14 @@ class Country(models.Model):
 class PartnerQuerySet(PublicQuerySet):
     def with_related(self):
         return self.select_related("country", "parent")
+
+    def active_in(self, year_from=None, year_to=None):
+        """Partners that took part in an activity overlapping the years."""
+        if year_from is None and year_to is None:
+            return self
+        return self.filter(
+            overlaps_years_q(year_from, year_to, prefix="participations__activity__")
+        ).distinct()
 
 
 class Partner(PublicModel):

@@ -63,3 +63,22 @@ def period_end(date: datetime.date, precision: str) -> datetime.date:
         next_month = datetime.date(date.year + date.month // 12, date.month % 12 + 1, 1)
         return next_month - datetime.timedelta(days=1)
     return date
+
+
+def overlaps_years_q(year_from: int | None, year_to: int | None, prefix: str = ""):
+    """A Q for records whose [start_date, end_date] overlaps the years [year_from, year_to].
+
+    A record without an end lasted its start period. ``prefix`` reaches the dates through a
+    relation (e.g. "participations__activity__"). Year lookups compile to date ranges, so the
+    indexes on start_date and end_date serve them.
+    """
+    from django.db.models import Q
+
+    condition = Q()
+    if year_to is not None:
+        condition &= Q(**{f"{prefix}start_date__year__lte": year_to})
+    if year_from is not None:
+        condition &= Q(**{f"{prefix}end_date__year__gte": year_from}) | Q(
+            **{f"{prefix}end_date__isnull": True, f"{prefix}start_date__year__gte": year_from}
+        )
+    return condition

@@ -8,13 +8,15 @@
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.db.models.functions import Length
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection, models
+from django.db.models.functions import Concat, Length, StrIndex
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DatePrecision, Status
 from .dates import human_partial, iso_partial
+from .search import terms
 
 EXCERPT_MAX_LENGTH = 300
 
@@ -25,6 +27,41 @@ models.TextField.register_lookup(Length)
 class PublicQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def search(self, query: str):
+        """Records whose search_text has, for every word of the query, a word starting with it.
+
+        Case- and diacritic-insensitive on every database (both sides are normalised by
+        ``wps_portal.search.normalise``). On PostgreSQL the match is a full-text query served by a
+        GIN index; elsewhere, equivalent LIKE conditions. Ranked: records where the words appear
+        earliest (in the name or title, which come first) rank first.
+        """
+        words = terms(query)
+        if not words:
+            return self
+        if connection.vendor == "postgresql":
+            tsquery = " & ".join(f"{word}:*" for word in words)  # words are \w+ only
+            queryset = self.annotate(_search_vector=search_vector()).filter(
+                _search_vector=SearchQuery(tsquery, search_type="raw", config="simple")
+            )
+        else:
+            condition = models.Q()
+            for word in words:
+                condition &= models.Q(search_text__startswith=word) | models.Q(
+                    search_text__contains=f" {word}"
+                )
+            queryset = self.filter(condition)
+        padded = Concat(models.Value(" "), "search_text", output_field=models.TextField())
+        rank = sum(
+            (StrIndex(padded, models.Value(f" {word}")) for word in words),
+            start=models.Value(0),
+        )
+        return queryset.annotate(search_rank=rank).order_by("search_rank", "pk")
+
+
+def search_vector():
+    """The expression the PostgreSQL GIN index is built on (see the search_index migrations)."""
+    return SearchVector("search_text", config="simple")
 
 
 class TimestampedModel(models.Model):

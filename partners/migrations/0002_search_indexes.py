@@ -1,0 +1,11 @@
+from django.db import migrations
+
+from wps_portal.migration_operations import CreateSearchIndex
+
+
+class Migration(migrations.Migration):
+    dependencies = [("partners", "0001_initial")]
+
+    operations = [
+        CreateSearchIndex("Partner"),
+    ]
