@@ -1,0 +1,3 @@
+"""The REST API v1 (/api/v1/)."""
+
+urlpatterns = []

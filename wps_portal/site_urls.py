@@ -1,0 +1,3 @@
+"""The public HTML site."""
+
+urlpatterns = []
