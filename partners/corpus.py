@@ -11,7 +11,7 @@ from wps_portal.corpus import (
 
 from .models import Country, Partner, PartnerRelation
 
-RELATION_FIELDS = ("type", "target", "start_year", "end_year", "note")
+RELATION_FIELDS = ("start_year", "end_year", "note")
 
 
 def load_country(record: dict, ctx: LoadContext) -> None:

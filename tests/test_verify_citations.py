@@ -1,0 +1,73 @@
+"""verify_citations: every excerpt must occur in its document; every public record needs one."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from partners.models import Partner
+from wps_portal.excerpts import occurs_in
+from wps_portal.models import Citation, SourceDocument
+from wps_portal.provenance import verify_citations
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_whole_corpus_verifies(sources_dir):
+    report = verify_citations(sources_dir)
+    assert report.checked > 0
+    assert report.failures == [], "\n".join(map(str, report.failures[:20]))
+
+
+def test_a_wrong_excerpt_fails_and_is_listed(sources_dir):
+    partner = Partner.objects.published().first()
+    Citation.objects.create(
+        content_type=ContentType.objects.get_for_model(Partner),
+        object_id=partner.pk,
+        source=SourceDocument.objects.get(key="unwomen-networking-2011"),
+        excerpt="UN Women opened an office on the Moon in 2011",
+        section="Nowhere",
+    )
+    report = verify_citations(sources_dir)
+    assert len(report.failures) == 1
+    failure = str(report.failures[0])
+    assert partner.slug in failure and "Moon" in failure and "unwomen-networking-2011" in failure
+    with pytest.raises(CommandError, match="1 failures"):
+        call_command("verify_citations", "--sources", str(sources_dir))
+
+
+def test_a_published_record_without_citation_fails(sources_dir):
+    Partner.objects.create(
+        name="Uncited Body", slug="uncited-body", kind="ngo", scope="local", status="published"
+    )
+    report = verify_citations(sources_dir)
+    assert [str(f) for f in report.failures] == ["partner uncited-body: has no citation"]
+
+
+def test_a_draft_without_citation_is_not_a_failure(sources_dir):
+    Partner.objects.create(name="Draft Body", slug="draft-body", kind="ngo", scope="local")
+    assert verify_citations(sources_dir).failures == []
+
+
+@pytest.mark.parametrize(
+    "excerpt",
+    [
+        "Kosovo Women’s Network",  # curly apostrophe where the source may have a straight one
+        "Kosovo   Women's\nNetwork",  # whitespace differences
+    ],
+)
+def test_matching_ignores_quotes_and_whitespace(excerpt):
+    assert occurs_in(excerpt, "the Kosovo Women's Network (KWN)")
+
+
+def test_matching_ignores_dash_kinds():
+    assert occurs_in("Phase I – three years", "Phase I - three years")
+
+
+def test_a_replacement_character_in_the_source_matches_any_letter():
+    assert occurs_in("NGO Žene Ženama", "NGO \ufffdene \ufffdenama")
+    assert not occurs_in("NGO Žene Ženama!", "NGO \ufffdene \ufffdenama")
+
+
+def test_matching_is_not_fooled_by_a_different_text():
+    assert not occurs_in("Kosovo Women's Lobby", "the Kosovo Women's Network (KWN)")
