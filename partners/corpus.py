@@ -50,6 +50,8 @@ def load_partner(record: dict, ctx: LoadContext) -> None:
         },
         exclude_clean=("parent",),
     )
+    ctx.memo.setdefault("partner_ids", set()).add(partner.pk)
+    ctx.at_end("relations", lambda: _write_relations(ctx))
     aliases = []
     for alias in record.get("aliases") or []:
         if isinstance(alias, str):
@@ -78,21 +80,46 @@ def load_partner(record: dict, ctx: LoadContext) -> None:
 
 
 def load_relation(record: dict, ctx: LoadContext) -> None:
+    """Collect one statement of a link; all statements are merged and written at the end.
+
+    The same link (source, type, target) may be stated on a partner and in a relations file: it is
+    one link, whose details are the first non-empty value of each field across the statements.
+    Writing once, after merging, keeps a second load from changing anything.
+    """
     fields(ctx, record, required=("source", "type", "target"), optional=RELATION_FIELDS)
     source = ctx.get(Partner, "source", record["source"])
     target = ctx.get(Partner, "target", record["target"])
+    statements = ctx.memo.setdefault("relations", {})
+    key = (source.pk, record["type"], target.pk)
     values = {
         "start_year": record.get("start_year"),
         "end_year": record.get("end_year"),
         "note": text(record, "note"),
     }
-    # The same link stated in two places is one link: later statements only fill in blanks.
-    key = ("relation", source.pk, record["type"], target.pk)
-    earlier = ctx.memo.get(key)
-    if earlier is not None:
+    if key in statements:
+        earlier = statements[key][2]
         values = {name: earlier[name] or value for name, value in values.items()}
-    ctx.memo[key] = values
-    ctx.upsert(PartnerRelation, {"source": source, "type": record["type"], "target": target}, values)
+    statements[key] = (ctx.file, ctx.record, values)
+    ctx.at_end("relations", lambda: _write_relations(ctx))
+
+
+def _write_relations(ctx: LoadContext) -> None:
+    statements = ctx.memo.get("relations", {})
+    for (source_id, type_, target_id), (file, record, values) in statements.items():
+        ctx.file, ctx.record = file, record
+        ctx.upsert(PartnerRelation, {"source_id": source_id, "type": type_, "target_id": target_id}, values)
+    # Links between corpus partners that the corpus no longer states are removed.
+    corpus_partners = ctx.memo.get("partner_ids", set())
+    stale = [
+        pk
+        for pk, key in (
+            (r.pk, (r.source_id, r.type, r.target_id))
+            for r in PartnerRelation.objects.filter(source_id__in=corpus_partners)
+        )
+        if key not in statements
+    ]
+    if stale:
+        ctx.stats.deleted += PartnerRelation.objects.filter(pk__in=stale).delete()[0]
 
 
 KINDS = [

@@ -199,3 +199,30 @@ def test_command_exits_nonzero_naming_file_record_and_field(mini_corpus):
 def test_command_refuses_a_missing_folder(tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("load_corpus", str(tmp_path / "nowhere"))
+
+
+def test_a_link_stated_twice_is_one_link_and_reloading_keeps_it_still(mini_corpus):
+    write(
+        mini_corpus,
+        "relations/extra.yaml",
+        "- {source: test-member-ngo, type: member-of, target: test-womens-network, note: stated again}\n",
+    )
+    load_corpus(mini_corpus)
+    relation = Partner.objects.get(slug="test-member-ngo").relations_from.get()
+    assert (relation.start_year, relation.note) == (2001, "stated again")
+    second = load_corpus(mini_corpus)
+    assert (second.created, second.updated, second.deleted) == (0, 0, 0)
+
+
+def test_a_link_no_longer_stated_is_removed(mini_corpus):
+    load_corpus(mini_corpus)
+    partners = (
+        (mini_corpus / "partners/test.yaml")
+        .read_text()
+        .replace(
+            "relations: [{type: member-of, target: test-womens-network, start_year: 2001}]", "relations: []"
+        )
+    )
+    (mini_corpus / "partners/test.yaml").write_text(partners)
+    load_corpus(mini_corpus)
+    assert not Partner.objects.get(slug="test-member-ngo").relations_from.exists()

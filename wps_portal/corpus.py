@@ -71,6 +71,7 @@ class LoadContext:
     _deferred: list[tuple[str, str, Callable[[], None]]] = field(default_factory=list)
     _seen: dict[tuple[str, str], str] = field(default_factory=dict)
     memo: dict = field(default_factory=dict)  # per-load scratch space for kinds that merge records
+    _finalizers: dict[str, tuple[str, str, Callable[[], None]]] = field(default_factory=dict)
 
     def error(self, message: str, field: str = "") -> CorpusError:
         return CorpusError(message, file=self.file, record=self.record, field=field)
@@ -84,6 +85,15 @@ class LoadContext:
     def defer(self, fn: Callable[[], None]):
         """Run fn after every file of the current kind is loaded (for references within a kind)."""
         self._deferred.append((self.file, self.record, fn))
+
+    def at_end(self, key: str, fn: Callable[[], None]):
+        """Run fn once, after every kind is loaded (registering the same key again is a no-op)."""
+        self._finalizers.setdefault(key, (self.file, self.record, fn))
+
+    def run_finalizers(self):
+        for file, record, fn in self._finalizers.values():
+            self.file, self.record = file, record
+            fn()
 
     def run_deferred(self):
         deferred, self._deferred = self._deferred, []
@@ -305,6 +315,7 @@ def load_corpus(directory: Path | str) -> LoadStats:
                     ctx.record = _record_label(record, index)
                     kind.load(record, ctx)
             ctx.run_deferred()
+        ctx.run_finalizers()
         ctx.file = ctx.record = ""
         refresh_search_text()
     return ctx.stats
