@@ -226,3 +226,16 @@ def test_a_link_no_longer_stated_is_removed(mini_corpus):
     (mini_corpus / "partners/test.yaml").write_text(partners)
     load_corpus(mini_corpus)
     assert not Partner.objects.get(slug="test-member-ngo").relations_from.exists()
+
+
+def test_records_take_the_corpus_wide_last_verified_date(mini_corpus):
+    write(mini_corpus, "corpus.yaml", "last_verified: 2026-11-23\n")
+    load_corpus(mini_corpus)
+    assert str(Partner.objects.get(slug="test-womens-network").last_verified) == "2026-11-23"
+
+
+def test_a_bad_corpus_setting_is_named(mini_corpus):
+    write(mini_corpus, "corpus.yaml", "last_verified: yesterday\n")
+    with pytest.raises(CorpusError) as error:
+        load_corpus(mini_corpus)
+    assert (error.value.file, error.value.field) == ("corpus.yaml", "last_verified")

@@ -12,6 +12,7 @@ corpus twice changes nothing (not even timestamps).
 
 from __future__ import annotations
 
+import datetime
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -70,6 +71,7 @@ class LoadContext:
     record: str = ""
     _deferred: list[tuple[str, str, Callable[[], None]]] = field(default_factory=list)
     _seen: dict[tuple[str, str], str] = field(default_factory=dict)
+    defaults: dict = field(default_factory=dict)  # corpus-wide defaults from corpus.yaml
     memo: dict = field(default_factory=dict)  # per-load scratch space for kinds that merge records
     _finalizers: dict[str, tuple[str, str, Callable[[], None]]] = field(default_factory=dict)
 
@@ -231,11 +233,15 @@ def fields(ctx: LoadContext, record, *, required: Iterable[str] = (), optional: 
 
 
 def public_values(ctx: LoadContext, record: dict) -> dict:
-    """The curation fields every public record may carry: status (default published), last_verified."""
+    """The curation fields every public record may carry: status (default published) and
+    last_verified (default: the corpus-wide date in corpus.yaml)."""
     status = record.get("status") or Status.PUBLISHED
     if status not in Status.values:
         raise ctx.error(f"must be one of {', '.join(Status.values)}", "status")
-    return {"status": status, "last_verified": record.get("last_verified")}
+    last_verified = record.get("last_verified", ctx.defaults.get("last_verified"))
+    if last_verified is not None and not isinstance(last_verified, datetime.date):
+        raise ctx.error("must be a date written YYYY-MM-DD", "last_verified")
+    return {"status": status, "last_verified": last_verified}
 
 
 PUBLIC_FIELDS = ("status", "last_verified", "citations")
@@ -298,6 +304,25 @@ def read_yaml(path: Path, root: Path) -> list:
     return data
 
 
+def read_settings(directory: Path) -> dict:
+    """corpus.yaml: corpus-wide defaults, e.g. the date every record was last verified."""
+    path = directory / "corpus.yaml"
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise CorpusError(f"is not valid YAML: {exc}", file="corpus.yaml") from None
+    unknown = set(data) - {"last_verified"} if isinstance(data, dict) else {"(not a mapping)"}
+    if unknown:
+        raise CorpusError(
+            "unknown setting (allowed: last_verified)", file="corpus.yaml", field=sorted(unknown)[0]
+        )
+    if "last_verified" in data and not isinstance(data["last_verified"], datetime.date):
+        raise CorpusError("must be a date written YYYY-MM-DD", file="corpus.yaml", field="last_verified")
+    return data
+
+
 def load_corpus(directory: Path | str) -> LoadStats:
     """Load every fixture file under ``directory`` in one transaction; see the module docstring."""
     from .search import refresh_search_text
@@ -305,7 +330,7 @@ def load_corpus(directory: Path | str) -> LoadStats:
     directory = Path(directory)
     if not directory.is_dir():
         raise CorpusError(f"corpus folder {directory} does not exist")
-    ctx = LoadContext(directory=directory)
+    ctx = LoadContext(directory=directory, defaults=read_settings(directory))
     with transaction.atomic():
         for kind in registered_kinds():
             for path in sorted(directory.glob(kind.pattern)):
