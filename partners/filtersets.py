@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wps_portal.filtersets import (
@@ -19,6 +20,10 @@ class CountryFilterSet(BaseFilterSet):
     sort, ordering = ordering_filters({"name": "name", "code": "code", "region": "region"})
 
     facets = {"region": Facet("region")}
+
+    def filter_search(self, queryset, name, value):
+        # Countries have no search_text (not a PublicModel): match the name or the code.
+        return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value.strip()))
 
     class Meta:
         model = Country

@@ -53,6 +53,11 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
         kwargs.setdefault("distinct", True)
         super().__init__(*args, to_field_name=to_field_name, **kwargs)
 
+    def get_filter_predicate(self, v):
+        # Filter by the record found, not by its key: field_name is a relation (e.g. "countries"),
+        # and django-filter would otherwise compare the relation's id with the key ("XK").
+        return {self.field_name: v}
+
 
 class BaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))

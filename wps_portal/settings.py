@@ -139,8 +139,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "wps_portal.api.schema.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["wps_portal.api.filters.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "wps_portal.api.pagination.PageNumberPagination",
     "DEFAULT_THROTTLE_CLASSES": []
     if API_ANON_RATE.lower() == "none"
     else ["rest_framework.throttling.AnonRateThrottle"],
@@ -159,6 +160,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Requests name related records by key (a string); responses show them as objects.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "PartnerKindEnum": "partners.choices.PartnerKind",
+        "ScopeEnum": "partners.choices.Scope",
+        "RoleEnum": "partners.choices.Role",
+        "ActivityTypeEnum": "activities.choices.ActivityType",
+        "SectionEnum": "casestudies.choices.Section",
+        "ApproachKindEnum": "casestudies.choices.ApproachKind",
+        "StatusEnum": "wps_portal.choices.Status",
+        "DatePrecisionEnum": "wps_portal.choices.DatePrecision",
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,98 @@
+from django.db.models import Prefetch
+from rest_framework import serializers
+
+from wps_portal.api.serializers import (
+    BaseSerializer,
+    CitedSerializer,
+    HtmlUrlField,
+    ListUrlField,
+    detail_url,
+    published,
+)
+
+from ..choices import RelationType
+from ..models import Alias, Country, Partner, PartnerRelation
+
+
+class CountrySerializer(BaseSerializer):
+    url = detail_url("country", "code")
+    html_url = HtmlUrlField()
+    lookup_field = "code"
+    brief_fields = ("code", "name", "url")
+
+    class Meta:
+        model = Country
+        fields = ["code", "name", "region", "note", "url", "html_url"]
+
+
+class AliasSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Alias
+        fields = ["name", "kind"]
+
+
+class PartnerSerializer(CitedSerializer):
+    url = detail_url("partner")
+    html_url = HtmlUrlField()
+    country = CountrySerializer(nested=True, required=False, allow_null=True)
+    parent = serializers.JSONField(read_only=True)  # replaced in get_fields (self-reference)
+    aliases = AliasSerializer(many=True, read_only=True)
+    relations = serializers.JSONField(read_only=True)  # replaced in get_fields
+    activities_url = ListUrlField("activity", "partner")
+    case_studies_url = ListUrlField("casestudy", "partner")
+
+    brief_fields = ("slug", "name", "acronym", "url")
+    select = {"country": ("country",), "parent": ("parent",)}
+    prefetch = {
+        **CitedSerializer.prefetch,
+        "aliases": ("aliases",),
+        "relations": (
+            Prefetch(
+                "relations_from",
+                queryset=PartnerRelation.objects.filter(target__in=published(Partner)).select_related(
+                    "target"
+                ),
+            ),
+        ),
+    }
+
+    class Meta:
+        model = Partner
+        fields = [
+            "slug",
+            "name",
+            "acronym",
+            "aliases",
+            "kind",
+            "scope",
+            "country",
+            "parent",
+            "founded_year",
+            "description",
+            "relations",
+            "activities_url",
+            "case_studies_url",
+            "status",
+            "last_verified",
+            "url",
+            "html_url",
+            "citations",
+        ]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if not self.nested:  # a brief partner shows neither (and must not recurse)
+            fields["parent"] = PartnerSerializer(nested=True, required=False, allow_null=True)
+            fields["relations"] = RelationSerializer(source="relations_from", many=True, read_only=True)
+        return fields
+
+
+class RelationSerializer(serializers.ModelSerializer):
+    """A typed link to another partner: "is a member of" a network, "founded"…"""
+
+    type = serializers.ChoiceField(choices=RelationType.choices, read_only=True)
+    target = PartnerSerializer(nested=True, read_only=True)
+
+    class Meta:
+        model = PartnerRelation
+        fields = ["type", "target", "start_year", "end_year", "note"]

@@ -1,0 +1,281 @@
+"""The base serializer of every API resource, and the serializers of the lowest layer.
+
+As in NetBox, one serializer per model serves three shapes:
+
+- full: every declared field (a detail, a list row, a write);
+- chosen: ``?fields=`` / ``?omit=`` keep or drop fields (the view passes ``fields=``);
+- brief: ``brief_fields`` only, for ``?brief=1`` and for a related record shown inside another
+  (``PartnerSerializer(nested=True)``). A nested serializer also *accepts* the related record's
+  natural key on writes: ``"country": "XK"``, ``"programme": "unifem-1325-see"``.
+
+Each serializer declares what its fields read from related tables (``select`` and ``prefetch``),
+so the view fetches exactly what the chosen fields need, in a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.urls import NoReverseMatch, reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.settings import api_settings
+
+from wps_portal.choices import Status
+from wps_portal.dates import parse_partial_date
+from wps_portal.models import Citation, SourceDocument
+
+
+def citations_prefetch(path="citations"):
+    return Prefetch(path, queryset=Citation.objects.select_related("source"))
+
+
+def published(model):
+    """Related records shown inside another record: published ones only."""
+    manager = model._default_manager
+    return manager.published() if hasattr(manager, "published") else manager.all()
+
+
+class DetailUrlField(serializers.HyperlinkedIdentityField):
+    """The record's API URL, plain: without the request's ?format= (which DRF would carry over)."""
+
+    def reverse(self, viewname, *args, request=None, format=None, **kwargs):
+        path = reverse(viewname, *args, **kwargs)
+        return request.build_absolute_uri(path) if request else path
+
+
+def detail_url(basename, lookup_field="slug"):
+    return DetailUrlField(view_name=f"api:{basename}-detail", lookup_field=lookup_field)
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class HtmlUrlField(serializers.Field):
+    """The record's page on the public site (``get_absolute_url()``), absolute."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        try:
+            path = value.get_absolute_url()
+        except NoReverseMatch:  # the site does not serve this kind of record (yet)
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+@extend_schema_field({"type": "string", "format": "uri"})
+class ListUrlField(serializers.Field):
+    """The API list of related records, e.g. a partner's activities: /api/v1/activities/?partner=…"""
+
+    def __init__(self, basename, param, lookup_field="slug", **kwargs):
+        self.basename, self.param, self.lookup = basename, param, lookup_field
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        path = f"{reverse(f'api:{self.basename}-list')}?{self.param}={getattr(value, self.lookup)}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        "description": "A date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD.",
+        "example": "2010-06",
+    }
+)
+class PartialDateField(serializers.Field):
+    """A partial date stored as (first day, precision); read and written as "2010", "2010-06"…"""
+
+    def __init__(self, date_field, precision_field, **kwargs):
+        self.date_field, self.precision_field = date_field, precision_field
+        kwargs.update(source="*", required=False, allow_null=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        from wps_portal.dates import iso_partial
+
+        return iso_partial(getattr(value, self.date_field), getattr(value, self.precision_field))
+
+    def validate_empty_values(self, data):
+        if data is None:
+            return True, {self.date_field: None}
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data):
+        try:
+            date, precision = parse_partial_date(str(data))
+        except ValueError as error:
+            raise serializers.ValidationError(
+                "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2010-06."
+            ) from error
+        return {self.date_field: date, self.precision_field: precision}
+
+
+class BaseSerializer(serializers.ModelSerializer):
+    brief_fields: tuple[str, ...] = ()
+    lookup_field = "slug"  # the natural key: how related records are named on writes
+    # What each field reads from related tables: {field: (select_related paths)} and
+    # {field: (prefetch_related paths or Prefetch objects)}.
+    select: dict[str, tuple] = {}
+    prefetch: dict[str, tuple] = {}
+
+    def __init__(self, *args, nested=False, fields=None, **kwargs):
+        self.nested = nested
+        super().__init__(*args, **kwargs)
+        keep = self.brief_fields if nested else fields
+        if keep is not None:
+            for name in [name for name in self.fields if name not in keep]:
+                self.fields.pop(name)
+
+    # -- which fields, and what they need -----------------------------------------------------
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return list(cls().fields)
+
+    @classmethod
+    def eager_load(cls, queryset, fields=None):
+        """The queryset with the joins and prefetches the given fields (default: all) need."""
+        fields = cls.field_names() if fields is None else fields
+        selects = [path for name in fields for path in cls.select.get(name, ())]
+        prefetches = [path for name in fields for path in cls.prefetch.get(name, ())]
+        if selects:
+            queryset = queryset.select_related(*selects)
+        if prefetches:
+            queryset = queryset.prefetch_related(*prefetches)
+        return queryset
+
+    # -- nested: shown brief, written as a natural key ----------------------------------------
+
+    def get_attribute(self, instance):
+        value = super().get_attribute(instance)
+        if self.nested and getattr(value, "status", Status.PUBLISHED) != Status.PUBLISHED:
+            return None  # a related draft is not shown
+        return value
+
+    def run_validation(self, data=empty):
+        if not self.nested:
+            return super().run_validation(data)
+        is_empty, data = self.validate_empty_values(data)
+        if is_empty:
+            return data
+        if isinstance(data, dict):
+            data = data.get(self.lookup_field)
+        if not isinstance(data, str | int) or isinstance(data, bool):
+            raise serializers.ValidationError(f"Give the {self.lookup_field} of the related record.")
+        model = self.Meta.model
+        try:
+            return model._default_manager.get(**{self.lookup_field: data})
+        except (model.DoesNotExist, ValueError, TypeError):
+            raise serializers.ValidationError(
+                f"No {model._meta.verbose_name} with {self.lookup_field} {data!r}."
+            ) from None
+
+    # -- writes ----------------------------------------------------------------------------------
+
+    def write_related(self, instance, related: dict):
+        """Save the lists written through an intermediate model (participants…); override."""
+
+    def _split(self, validated_data):
+        """(forward many-to-many values, values of lists saved by write_related); both popped."""
+        opts = self.Meta.model._meta
+        columns = {field.name for field in opts.concrete_fields}
+        many_names = {field.name for field in opts.many_to_many}
+        many = {name: validated_data.pop(name) for name in list(validated_data) if name in many_names}
+        related = {name: validated_data.pop(name) for name in list(validated_data) if name not in columns}
+        return many, related
+
+    def _save(self, instance, validated_data):
+        many, related = self._split(validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean(exclude=list(many) + list(related))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(
+                {
+                    (api_settings.NON_FIELD_ERRORS_KEY if key == "__all__" else key): value
+                    for key, value in error.message_dict.items()
+                }
+            ) from None
+        with transaction.atomic():
+            instance.save()
+            for name, value in many.items():
+                # through-less many-to-many only (those with intermediate models go to related)
+                getattr(instance, name).set(value)
+            self.write_related(instance, related)
+        return instance
+
+    def create(self, validated_data):
+        return self._save(self.Meta.model(), validated_data)
+
+    def update(self, instance, validated_data):
+        return self._save(instance, validated_data)
+
+
+class BriefSourceSerializer(serializers.ModelSerializer):
+    url = detail_url("source", "key")
+
+    class Meta:
+        model = SourceDocument
+        fields = ["key", "title", "url"]
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    source = BriefSourceSerializer(read_only=True)
+
+    class Meta:
+        model = Citation
+        fields = ["source", "excerpt", "section"]
+
+
+class CitedSerializer(BaseSerializer):
+    # A public record: its curation state and its citations.
+
+    citations = CitationSerializer(many=True, read_only=True)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    prefetch = {"citations": (citations_prefetch(),)}
+
+
+class SourceDocumentSerializer(BaseSerializer):
+    url = detail_url("source", "key")
+    html_url = HtmlUrlField()
+    date = PartialDateField("date", "date_precision", read_only=True)
+    lookup_field = "key"
+    brief_fields = ("key", "title", "url")
+
+    class Meta:
+        model = SourceDocument
+        fields = [
+            "key",
+            "title",
+            "publisher",
+            "date",
+            "date_precision",
+            "date_note",
+            "description",
+            "url",
+            "html_url",
+        ]
+
+
+__all__ = [
+    "BaseSerializer",
+    "CitationSerializer",
+    "CitedSerializer",
+    "HtmlUrlField",
+    "ListUrlField",
+    "PartialDateField",
+    "SourceDocumentSerializer",
+    "citations_prefetch",
+    "detail_url",
+    "published",
+]

@@ -1,0 +1,176 @@
+"""The base API viewset: published records, the resource's FilterSet, ?fields/omit/brief with
+eager loading of just what those fields need, CSV lists, ETag / 304, and the API root."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from wps_portal.filtersets import SourceDocumentFilterSet
+from wps_portal.models import SourceDocument
+
+from .export import csv_response
+from .filters import FilterBackend
+from .pagination import PageNumberPagination
+from .renderers import BrowsableAPIRenderer, CSVRenderer
+from .serializers import SourceDocumentSerializer
+
+TRUE = {"1", "true", "yes", "on"}
+
+
+def split_param(request, name) -> list[str]:
+    """?fields=a,b&fields=c -> [a, b, c]"""
+    return [
+        item.strip()
+        for value in request.query_params.getlist(name)
+        for item in value.split(",")
+        if item.strip()
+    ]
+
+
+class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """A resource's list and detail."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+    filter_backends = [FilterBackend]
+    pagination_class = PageNumberPagination
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    csv_filename = "records"
+
+    # -- records ------------------------------------------------------------------------------
+
+    def base_queryset(self):
+        """Published records; curators who may change the model also see drafts."""
+        model = self.get_serializer_class().Meta.model
+        manager = model._default_manager
+        user = self.request.user
+        if user.is_authenticated and user.has_perm(
+            f"{model._meta.app_label}.change_{model._meta.model_name}"
+        ):
+            return manager.all()
+        return manager.published() if hasattr(manager, "published") else manager.all()
+
+    def get_queryset(self):
+        queryset = self.base_queryset()
+        if self.request.method in ("GET", "HEAD"):
+            return self.get_serializer_class().eager_load(queryset, self.requested_fields())
+        return self.get_serializer_class().eager_load(queryset)
+
+    # -- ?fields= ?omit= ?brief= ----------------------------------------------------------------
+
+    def requested_fields(self) -> list[str] | None:
+        """The field names asked for (None: all), in the serializer's order; 400 on an unknown one."""
+        if getattr(self, "_requested_fields", False) is not False:
+            return self._requested_fields
+        serializer_class = self.get_serializer_class()
+        available = serializer_class.field_names()
+        chosen = None
+        if self.request.method in ("GET", "HEAD"):
+            params = self.request.query_params
+            if params.get("brief", "").lower() in TRUE:
+                chosen = list(serializer_class.brief_fields)
+            fields, omit = split_param(self.request, "fields"), split_param(self.request, "omit")
+            errors = {}
+            for name, values in (("fields", fields), ("omit", omit)):
+                unknown = [value for value in values if value not in available]
+                if unknown:
+                    errors[name] = [
+                        f"Unknown field(s): {', '.join(unknown)}. Allowed: {', '.join(available)}."
+                    ]
+            if errors:
+                raise ValidationError(errors)
+            if fields:
+                chosen = [name for name in available if name in fields]
+            if omit:
+                chosen = [name for name in (chosen or available) if name not in omit]
+        self._requested_fields = chosen
+        return chosen
+
+    def get_serializer(self, *args, **kwargs):
+        kwargs.setdefault("context", self.get_serializer_context())
+        if self.request is not None and self.request.method in ("GET", "HEAD"):
+            kwargs.setdefault("fields", self.requested_fields())
+        return self.get_serializer_class()(*args, **kwargs)
+
+    # -- formats ---------------------------------------------------------------------------------
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if getattr(self, "action", None) != "list":
+            renderers = [r for r in renderers if not isinstance(r, CSVRenderer)]
+        return renderers
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
+            queryset = self.filter_queryset(self.get_queryset())
+            return csv_response(queryset, self.get_serializer(), self.csv_filename)
+        return super().list(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Errors are JSON whatever format was asked for (a CSV of an error helps nobody).
+        if (
+            isinstance(response, Response)
+            and response.status_code >= 400
+            and isinstance(response.accepted_renderer, CSVRenderer)
+        ):
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
+
+    # -- conditional GET -------------------------------------------------------------------------
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.streaming:
+            patch_vary_headers(response, ["Accept"])
+            response.render()
+            set_response_etag(response)
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        return response
+
+
+class BaseViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, BaseReadOnlyViewSet
+):
+    """A resource's list and detail, and writes for users with the model permission."""
+
+
+class SourceDocumentViewSet(BaseReadOnlyViewSet):
+    """The public documents every citation quotes."""
+
+    queryset = SourceDocument.objects.all()
+    serializer_class = SourceDocumentSerializer
+    filterset_class = SourceDocumentFilterSet
+    lookup_field = "key"
+    csv_filename = "sources"
+
+
+class APIRootView(APIView):
+    """The WPS Portal API v1: each resource's list. See /api/v1/docs/ for the documentation."""
+
+    resources: tuple[tuple[str, str], ...] = ()  # (name, basename), set by urls.py
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={200: {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}}}
+    )
+    def get(self, request, format=None):
+        links = OrderedDict(
+            (name, reverse(f"api:{basename}-list", request=request, format=format))
+            for name, basename in self.resources
+        )
+        links["schema"] = reverse("api:schema", request=request)
+        links["docs"] = reverse("api:swagger-ui", request=request)
+        links["redoc"] = reverse("api:redoc", request=request)
+        return Response(links)
