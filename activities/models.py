@@ -1,15 +1,33 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners.choices import Role
 from partners.models import Country, Partner
-from wps_portal.choices import DatePrecision
+from wps_portal.choices import DatePrecision, Status
 from wps_portal.dates import human_partial, iso_partial, overlaps_years_q, period_end
-from wps_portal.models import PublicModel, PublicQuerySet, TimestampedModel
+from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel
 
 from .choices import ActivityType
+
+
+class ProgrammeQuerySet(PublicQuerySet):
+    def for_list_page(self):
+        return self.select_related("lead").prefetch_related("countries", "phases")
+
+    def for_detail_page(self):
+        """A programme with its phases and thematic areas, each counting its published activities."""
+        published_activities = Count("activities", filter=Q(activities__status=Status.PUBLISHED))
+        return self.select_related("lead").prefetch_related(
+            "countries",
+            Prefetch("phases", queryset=Phase.objects.annotate(activity_count=published_activities)),
+            Prefetch(
+                "thematic_areas", queryset=ThematicArea.objects.annotate(activity_count=published_activities)
+            ),
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        )
 
 
 class Programme(PublicModel):
@@ -25,6 +43,8 @@ class Programme(PublicModel):
     lead = models.ForeignKey(
         Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="programmes_led"
     )
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_year", "name"]
@@ -106,6 +126,30 @@ class ActivityQuerySet(PublicQuerySet):
     def in_years(self, year_from=None, year_to=None):
         """Activities whose dates overlap the years [year_from, year_to]."""
         return self.filter(overlaps_years_q(year_from, year_to))
+
+    def for_list_page(self):
+        """Chronological, undated activities last (a sort parameter replaces this order)."""
+        return (
+            self.with_related()
+            .prefetch_related("countries")
+            .order_by(F("start_date").asc(nulls_last=True), "title")
+        )
+
+    def for_detail_page(self):
+        """Everything an activity's page shows; related records filtered to published ones."""
+        CaseStudy = self.model._meta.get_field("case_studies").related_model
+        return self.with_related().prefetch_related(
+            "countries",
+            "outputs",
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.filter(partner__status=Status.PUBLISHED)
+                .select_related("partner__country")
+                .order_by("role", "partner__name"),
+            ),
+            Prefetch("case_studies", queryset=CaseStudy.objects.published()),
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        )
 
 
 class Activity(PublicModel):

@@ -1,5 +1,6 @@
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -7,9 +8,22 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity
 from partners.choices import Role
 from partners.models import Country, Partner
-from wps_portal.models import PublicModel, PublicQuerySet, TimestampedModel
+from wps_portal.choices import Status
+from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel
 
 from .choices import ApproachKind, Section
+
+
+class ApproachQuerySet(PublicQuerySet):
+    def for_detail_page(self):
+        """An approach with its lessons, issue boxes and the case studies that illustrate it."""
+        citations = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        return self.prefetch_related(
+            Prefetch("lessons", queryset=Lesson.objects.published().prefetch_related(citations)),
+            Prefetch("issue_boxes", queryset=IssueBox.objects.published().prefetch_related(citations)),
+            Prefetch("case_studies", queryset=CaseStudy.objects.published().select_related("country")),
+            citations,
+        )
 
 
 class Approach(PublicModel):
@@ -23,6 +37,8 @@ class Approach(PublicModel):
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ApproachQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "order", "number"]
@@ -73,6 +89,28 @@ class IssueBox(PublicModel):
 class CaseStudyQuerySet(PublicQuerySet):
     def with_related(self):
         return self.select_related("country")
+
+    def for_list_page(self):
+        return self.with_related().prefetch_related(
+            Prefetch("approaches", queryset=Approach.objects.published())
+        )
+
+    def for_detail_page(self):
+        """Everything a case study's page shows; related records filtered to published ones."""
+        citations = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        return self.with_related().prefetch_related(
+            Prefetch("approaches", queryset=Approach.objects.published()),
+            Prefetch(
+                "partner_roles",
+                queryset=CaseStudyPartner.objects.filter(partner__status=Status.PUBLISHED)
+                .select_related("partner__country")
+                .order_by("role", "partner__name"),
+            ),
+            Prefetch("results", queryset=Result.objects.prefetch_related(citations)),
+            Prefetch("lessons", queryset=Lesson.objects.published().prefetch_related(citations)),
+            Prefetch("activities", queryset=Activity.objects.published()),
+            citations,
+        )
 
     def in_years(self, year_from=None, year_to=None):
         """Case studies that started within the years."""

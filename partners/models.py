@@ -1,10 +1,12 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wps_portal.choices import Status
 from wps_portal.dates import overlaps_years_q
-from wps_portal.models import PublicModel, PublicQuerySet, TimestampedModel
+from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel
 
 from .choices import AliasKind, PartnerKind, RelationType, Scope
 
@@ -51,6 +53,56 @@ class PartnerQuerySet(PublicQuerySet):
         return self.filter(
             overlaps_years_q(year_from, year_to, prefix="participations__activity__")
         ).distinct()
+
+    def for_detail_page(self):
+        """Everything a partner's page shows, each related list filtered to published records.
+
+        The upper layers' models (participations, case studies, lessons) are reached by relation
+        name, not imported, so this layer stays below them.
+        """
+        from django.apps import apps
+
+        def related(name):
+            return self.model._meta.get_field(name).related_model
+
+        Participation, CaseStudyRole = related("participations"), related("case_study_roles")
+        Lesson = apps.get_model("casestudies", "Lesson")
+        citations = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        members = PartnerRelation.objects.filter(
+            type=RelationType.MEMBER_OF, source__status=Status.PUBLISHED
+        ).select_related("source__country")
+        return self.select_related("country", "parent").prefetch_related(
+            "aliases",
+            Prefetch("units", queryset=Partner.objects.published().select_related("country")),
+            Prefetch(
+                "relations_from",
+                queryset=PartnerRelation.objects.filter(target__status=Status.PUBLISHED)
+                .select_related("target__country")
+                .prefetch_related(
+                    Prefetch("target__relations_to", queryset=members, to_attr="member_relations")
+                ),
+            ),
+            Prefetch(
+                "relations_to",
+                queryset=PartnerRelation.objects.filter(source__status=Status.PUBLISHED).select_related(
+                    "source__country"
+                ),
+            ),
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.filter(activity__status=Status.PUBLISHED)
+                .select_related("activity")
+                .order_by(F("activity__start_date").asc(nulls_last=True), "activity__title", "role"),
+            ),
+            Prefetch(
+                "case_study_roles",
+                queryset=CaseStudyRole.objects.filter(case_study__status=Status.PUBLISHED)
+                .select_related("case_study")
+                .order_by("case_study__number", "role")
+                .prefetch_related(Prefetch("case_study__lessons", queryset=Lesson.objects.published())),
+            ),
+            citations,
+        )
 
 
 class Partner(PublicModel):

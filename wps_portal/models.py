@@ -153,6 +153,29 @@ class CitationQuerySet(models.QuerySet):
             content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
         ).select_related("source")
 
+    def with_records(self):
+        """Citations with the record each supports: one query per kind of record, published
+        records only (a citation of a draft gets ``record`` None), with the records' parents."""
+        from django.apps import apps
+        from django.contrib.contenttypes.prefetch import GenericPrefetch
+
+        querysets = []
+        for model in apps.get_models():
+            if not any(
+                isinstance(f, GenericRelation) and f.name == "citations" for f in model._meta.private_fields
+            ):
+                continue
+            queryset = model._default_manager.all()
+            if issubclass(model, PublicModel):
+                queryset = queryset.published()
+            parents = [
+                f.name
+                for f in model._meta.concrete_fields
+                if f.many_to_one and f.related_model is not ContentType
+            ]
+            querysets.append(queryset.select_related(*parents))
+        return self.select_related("content_type").prefetch_related(GenericPrefetch("record", querysets))
+
 
 class Citation(TimestampedModel):
     """A verbatim excerpt of a source document that supports a record."""

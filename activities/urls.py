@@ -1,0 +1,21 @@
+"""The activities app's pages: two namespaces, activities and programmes."""
+
+from django.urls import path
+
+from . import views
+
+activity_patterns = (
+    [
+        path("", views.ActivityListView.as_view(), name="list"),
+        path("<slug:slug>/", views.ActivityDetailView.as_view(), name="detail"),
+    ],
+    "activities",
+)
+
+programme_patterns = (
+    [
+        path("", views.ProgrammeListView.as_view(), name="list"),
+        path("<slug:slug>/", views.ProgrammeDetailView.as_view(), name="detail"),
+    ],
+    "programmes",
+)

@@ -1,0 +1,102 @@
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from wps_portal.views import FilteredListView, RecordDetailView
+
+from .choices import RelationType
+from .filtersets import CountryFilterSet, PartnerFilterSet
+from .models import Country, Partner
+
+# A country page lists this many of each kind of record and links to the full, filtered list.
+COUNTRY_PAGE_ITEMS = 12
+
+
+class PartnerListView(FilteredListView):
+    filterset_class = PartnerFilterSet
+    item_template = "partners/items.html#partner"
+    api_resource = "partners"
+    noun = (_("partner"), _("partners"))
+    title = _("Partners")
+    intro = _(
+        "Organisations, networks, institutions and international bodies that took part in the "
+        "women, peace and security work, with their roles."
+    )
+
+    def get_queryset(self):
+        return Partner.objects.published().with_related()
+
+
+class PartnerDetailView(RecordDetailView):
+    model = Partner
+    template_name = "partners/partner_detail.html"
+
+    def get_context_data(self, **kwargs):
+        """Splits the prefetched relations for the page's sections (no further queries)."""
+        context = super().get_context_data(**kwargs)
+        partner = self.object
+        outgoing, incoming = list(partner.relations_from.all()), list(partner.relations_to.all())
+        case_studies = {}
+        for role in partner.case_study_roles.all():
+            case_studies.setdefault(role.case_study, []).append(role)
+        context.update(
+            memberships=[r for r in outgoing if r.type == RelationType.MEMBER_OF],
+            members=[r for r in incoming if r.type == RelationType.MEMBER_OF],
+            relations_from=[r for r in outgoing if r.type != RelationType.MEMBER_OF],
+            relations_to=[r for r in incoming if r.type != RelationType.MEMBER_OF],
+            case_studies=list(case_studies.items()),
+            participations=list(partner.participations.all()),
+        )
+        return context
+
+
+def published_count(relation):
+    """A correlated subquery counting a country's published records of one kind."""
+    model = Country._meta.get_field(relation).related_model
+    country_field = "countries" if relation in ("activities", "programmes") else "country"
+    rows = (
+        model.objects.published()
+        .filter(**{country_field: OuterRef("pk")})
+        .order_by()
+        .values(f"{country_field}")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
+class CountryListView(FilteredListView):
+    filterset_class = CountryFilterSet
+    item_template = "partners/items.html#country"
+    api_resource = "countries"
+    noun = (_("country"), _("countries"))
+    title = _("Countries")
+    intro = _("Where the partners are based and where the activities took place.")
+
+    def get_queryset(self):
+        return Country.objects.annotate(
+            partner_count=published_count("partners"),
+            activity_count=published_count("activities"),
+            case_study_count=published_count("case_studies"),
+        )
+
+
+def country_detail(request, code):
+    country = get_object_or_404(Country, code=code.upper())
+    partners = Partner.objects.published().filter(country=country).with_related()
+    activities = country.activities.published().with_related().order_by("-start_date", "title")
+    case_studies = country.case_studies.published()
+    return render(
+        request,
+        "partners/country_detail.html",
+        {
+            "object": country,
+            "partners": partners[:COUNTRY_PAGE_ITEMS],
+            "partner_count": partners.count(),
+            "activities": activities[:COUNTRY_PAGE_ITEMS],
+            "activity_count": activities.count(),
+            "case_studies": case_studies,
+            "programmes": country.programmes.published(),
+        },
+    )

@@ -1,0 +1,122 @@
+"""The site-wide search page: one box for every kind of record."""
+
+import pytest
+from django.urls import reverse
+
+from activities.models import Activity
+from casestudies.models import Approach, CaseStudy, Lesson
+from partners.models import Partner
+from wps_portal.search import refresh_search_text
+
+pytestmark = pytest.mark.django_db
+
+SEARCH_BUDGET = 16  # a count and the first results for each of the seven kinds of record
+
+
+def search(client, q):
+    return client.get(reverse("search"), {"q": q}).content.decode()
+
+
+@pytest.fixture
+def zene_zenama():
+    partner = Partner.objects.create(
+        name="Žene Ženama Test", slug="zene-zenama-test", acronym="ZZT", kind="womens-ngo", scope="national",
+        status="published",
+    )  # fmt: skip
+    partner.aliases.create(name="Women to Women Test", kind="local")
+    refresh_search_text([Partner])
+    return partner
+
+
+def test_search_is_case_and_diacritic_insensitive(client, zene_zenama):
+    for query in ("zene zenama test", "ŽENE ŽENAMA TEST", "Zene Zenama Test"):
+        assert zene_zenama.get_absolute_url() in search(client, query), query
+
+
+def test_search_finds_partners_by_acronym_and_alias(client, zene_zenama):
+    assert zene_zenama.get_absolute_url() in search(client, "ZZT")
+    assert zene_zenama.get_absolute_url() in search(client, "women to women test")
+
+
+def test_search_finds_kwn_by_its_acronym_in_the_corpus(client):
+    kwn = Partner.objects.published().filter(acronym="KWN").first()
+    if kwn is None:
+        pytest.skip("the corpus has no partner with acronym KWN")
+    text = search(client, "KWN")
+    assert kwn.get_absolute_url() in text
+
+
+def test_search_groups_results_by_type_with_counts(client):
+    text = search(client, "kosovo")
+    for model, key in ((Partner, "partner"), (Activity, "activity"), (CaseStudy, "casestudy")):
+        count = model.objects.published().search("kosovo").count()
+        if count:
+            assert f'id="{key}"' in text
+            assert f'<span class="count">{count}</span>' in text
+
+
+def test_search_covers_lessons_approaches_and_issue_boxes(client):
+    lesson = Lesson.objects.published().select_related("case_study", "approach").first()
+    lesson.text = "Quuxification matters for sustainable networks."
+    lesson.save()
+    approach = Approach.objects.published().first()
+    approach.summary = "Quuxification of partnerships."
+    approach.save()
+    box = approach.issue_boxes.create(
+        title="Quuxification box", slug="quux-box", body="Body", status="published"
+    )
+    refresh_search_text()
+    text = search(client, "quuxification")
+    assert lesson.get_absolute_url() in text
+    assert approach.get_absolute_url() in text
+    assert box.get_absolute_url() in text
+
+
+def test_search_ranks_a_name_match_before_a_mention_in_a_description(client):
+    Partner.objects.create(
+        name="Other body", slug="other-body", kind="ngo", scope="local", status="published",
+        description="Works with the Flibbertigibbet Institute on many things.",
+    )  # fmt: skip
+    Partner.objects.create(
+        name="Flibbertigibbet Institute", slug="flibbertigibbet-institute", kind="academic", scope="local",
+        status="published",
+    )  # fmt: skip
+    refresh_search_text([Partner])
+    text = search(client, "flibbertigibbet")
+    assert text.index("/partners/flibbertigibbet-institute/") < text.index("/partners/other-body/")
+
+
+def test_search_links_each_group_to_the_filtered_list(client):
+    text = search(client, "police")
+    if Partner.objects.published().search("police").exists():
+        assert f"{reverse('partners:list')}?q=police" in text
+
+
+def test_search_with_no_match_says_so_and_offers_the_lists(client):
+    text = search(client, "xqzvbnmwq")
+    assert "0 results" in text
+    assert "Nothing matches" in text
+    assert f'href="{reverse("partners:list")}"' in text
+
+
+def test_empty_search_shows_the_box_and_no_results(client):
+    response = client.get(reverse("search"))
+    assert response.status_code == 200
+    assert b'name="q"' in response.content
+    assert b"results for" not in response.content
+
+
+def test_search_accepts_the_search_spelling_of_the_parameter(client, zene_zenama):
+    text = client.get(reverse("search"), {"search": "zene zenama test"}).content.decode()
+    assert zene_zenama.get_absolute_url() in text
+
+
+def test_search_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    for query in ("a", "kosovo", "women network", "police"):
+        with django_assert_max_num_queries(SEARCH_BUDGET):
+            client.get(reverse("search"), {"q": query})
+
+
+def test_search_escapes_the_query(client):
+    text = search(client, "<img src=x onerror=alert(1)>")
+    assert "<img src=x" not in text

@@ -1,0 +1,359 @@
+"""The public site's shared views: a filtered, faceted, paginated list; a detail page; the home
+page, the search page and the source documents.
+
+Each app's views.py declares its pages with a few lines on top of ``FilteredListView`` and
+``RecordDetailView``. The filters are the app's FilterSet (the same one the API uses), so the page's
+parameters are the API's: the "Download CSV" link is the API list URL with the same query string.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, TemplateView
+
+from .choices import Status
+from .filtersets import ORDERING_PARAMS, SEARCH_PARAMS, SourceDocumentFilterSet
+from .models import Citation, SourceDocument
+from .search import terms
+
+API_ROOT = "/api/v1/"
+PAGE_SIZE = 25
+# A facet shows this many values; the rest are behind "Show more".
+FACET_VISIBLE = 8
+# Parameters a list page controls itself, not through its filter form.
+PAGE_PARAM = "page"
+# Filters rendered as their own controls rather than as facet checkboxes.
+RANGE_PARAMS = ("year_from", "year_to")
+
+
+def api_list_url(resource: str, query: QueryDict) -> str:
+    """The API list URL giving the same rows as CSV (same parameters, plus format=csv)."""
+    params = query.copy()
+    params.pop(PAGE_PARAM, None)
+    params["format"] = "csv"
+    return f"{API_ROOT}{resource}/?{params.urlencode()}"
+
+
+class FilteredListView(TemplateView):
+    """A list page: filters and facet counts from a FilterSet, free text, sorting, pagination.
+
+    Every parameter the FilterSet refuses is dropped with a visible message, and the page is built
+    from the remaining ones; a bad page number falls back to the nearest page. Never a 500.
+    """
+
+    filterset_class = None
+    template_name = "list.html"
+    item_template = None  # the partial that renders one record, e.g. "partners/cards.html#partner"
+    api_resource = ""  # the API's name for the resource, for the CSV link
+    noun = ("record", "records")
+    title = ""
+    intro = ""
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def build_filterset(self, data):
+        return self.filterset_class(data=data, queryset=self.get_queryset(), request=self.request)
+
+    def clean_query(self):
+        """(query without refused parameters, {parameter: message} for each refused one)."""
+        data = self.request.GET.copy()
+        for key in list(data):
+            if not any(v.strip() for v in data.getlist(key)):
+                del data[key]  # an empty box of a submitted form is not a filter
+        filterset = self.build_filterset(data)
+        ignored = invalid_params(filterset)
+        if ignored:
+            for name in ignored:
+                data.pop(name, None)
+            filterset = self.build_filterset(data)
+        unknown = [key for key in data if key not in filterset.filters and key != PAGE_PARAM]
+        return filterset, data, ignored, unknown
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset, query, ignored, unknown = self.clean_query()
+        messages = [
+            _("Ignored %(param)s=%(value)s: %(reason)s")
+            % {"param": name, "value": ", ".join(self.request.GET.getlist(name)), "reason": reason}
+            for name, reason in ignored.items()
+        ]
+        if unknown:
+            messages.append(
+                _("Ignored unknown parameter(s): %(names)s.") % {"names": ", ".join(sorted(unknown))}
+            )
+            for key in unknown:
+                query.pop(key, None)
+        page, page_message = paginate(filterset.qs, query.get(PAGE_PARAM), self.paginate_by)
+        if page_message:
+            messages.append(page_message)
+            query.pop(PAGE_PARAM, None)
+            if page.number > 1:
+                query[PAGE_PARAM] = str(page.number)
+        count = page.paginator.count
+        facets = facet_panel(filterset, query)
+        context.update(
+            title=self.title,
+            intro=self.intro,
+            noun=self.noun[0] if count == 1 else self.noun[1],
+            plural=self.noun[1],
+            filterset=filterset,
+            page_obj=page,
+            object_list=page.object_list,
+            count=count,
+            query=query,
+            messages_ignored=messages,
+            search_query=search_text_of(query),
+            facets=facets,
+            ranges=[filterset.form[name] for name in RANGE_PARAMS if name in filterset.filters],
+            hidden_filters=hidden_filters(filterset, query),
+            active_filters=active_filters(filterset, query, facets),
+            sort_options=sort_options(filterset),
+            current_sort=next((query.get(p) for p in ORDERING_PARAMS if query.get(p)), ""),
+            csv_url=api_list_url(self.api_resource, query) if self.api_resource else "",
+            item_template=self.item_template,
+            list_url=self.request.path,
+        )
+        return context
+
+
+def invalid_params(filterset) -> dict[str, str]:
+    if hasattr(filterset, "invalid_params"):
+        return filterset.invalid_params()
+    if not filterset.is_bound or filterset.form.is_valid():
+        return {}
+    return {name: " ".join(errors) for name, errors in filterset.form.errors.items()}
+
+
+def paginate(queryset, number, per_page):
+    """(page, message): a missing, malformed or out-of-range page number falls back, with a word."""
+    if not queryset.ordered:
+        queryset = queryset.order_by("pk")
+    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+    if number in (None, ""):
+        return paginator.page(1), ""
+    try:
+        value = int(number)
+    except (TypeError, ValueError):
+        return paginator.page(1), _("Ignored page=%(value)s: not a page number; showing page 1.") % {
+            "value": number
+        }
+    if value < 1:
+        return paginator.page(1), _("Ignored page=%(value)s: pages start at 1; showing page 1.") % {
+            "value": number
+        }
+    if value > paginator.num_pages:
+        return paginator.page(paginator.num_pages), _(
+            "Ignored page=%(value)s: there are only %(n)d page(s); showing the last."
+        ) % {"value": number, "n": paginator.num_pages}
+    return paginator.page(value), ""
+
+
+def search_text_of(query: QueryDict) -> str:
+    return next((query.get(p) for p in SEARCH_PARAMS if query.get(p)), "")
+
+
+def facet_panel(filterset, query: QueryDict):
+    """[(name, label, visible values, more values)] for the filter panel; a selected value keeps
+    its checkbox (count 0) even when the other filters leave no record with it."""
+    if not hasattr(filterset, "facet_counts"):
+        return []
+    panel = []
+    for name, values in filterset.facet_counts().items():
+        shown = {v.value for v in values}
+        selected = [v for v in query.getlist(name) if v not in shown]
+        values = list(values) + [_Missing(value) for value in selected]
+        ordered = [v for v in values if v.selected] + [v for v in values if not v.selected]
+        label = filterset.filters[name].label
+        if len(ordered) <= FACET_VISIBLE + 2:
+            panel.append((name, label, ordered, []))
+        else:
+            panel.append((name, label, ordered[:FACET_VISIBLE], ordered[FACET_VISIBLE:]))
+    return panel
+
+
+class _Missing:
+    def __init__(self, value):
+        self.value = self.label = value
+        self.count = 0
+        self.selected = True
+
+
+def hidden_filters(filterset, query: QueryDict):
+    """Filters in the URL with no control on the page (e.g. ?partner=…): kept when the form is
+    submitted again."""
+    controlled = {*getattr(filterset, "facets", {}), *RANGE_PARAMS, *SEARCH_PARAMS, *ORDERING_PARAMS}
+    return [
+        (name, value)
+        for name in query
+        if name in filterset.filters and name not in controlled
+        for value in query.getlist(name)
+    ]
+
+
+def active_filters(filterset, query: QueryDict, facets):
+    """[(filter label, value label, query string without it)] for the "remove" links."""
+    labels = {name: {v.value: v.label for v in [*shown, *more]} for name, _l, shown, more in facets}
+    result = []
+    for name in query:
+        if name not in filterset.filters or name in ORDERING_PARAMS:
+            continue
+        for value in query.getlist(name):
+            rest = query.copy()
+            rest.setlist(name, [v for v in query.getlist(name) if v != value])
+            rest.pop(PAGE_PARAM, None)
+            label = labels.get(name, {}).get(value, value)
+            result.append((filterset.filters[name].label, label, rest.urlencode()))
+    return result
+
+
+def sort_options(filterset):
+    sort = filterset.filters.get("sort")
+    if sort is None:
+        return []
+    return [(value, label) for value, label in sort.extra.get("choices", ()) if value]
+
+
+class RecordDetailView(DetailView):
+    """A published record's page; its queryset comes from the model's ``for_detail_page()``."""
+
+    context_object_name = "object"
+
+    def get_queryset(self):
+        return self.model.objects.published().for_detail_page()
+
+
+# -- home, search, sources --------------------------------------------------------------------
+
+# What the search box looks in: (model label, heading, list URL name or "", related to fetch).
+SEARCHED = [
+    ("partners.Partner", _("Partners"), "partners:list", ("country",)),
+    ("activities.Activity", _("Activities"), "activities:list", ("programme",)),
+    ("casestudies.CaseStudy", _("Case studies"), "casestudies:list", ("country",)),
+    ("casestudies.Lesson", _("Lessons"), "lessons:list", ("case_study", "approach")),
+    ("casestudies.Approach", _("Approaches"), "approaches:list", ()),
+    ("casestudies.IssueBox", _("Issue boxes"), "", ("approach",)),
+    ("activities.Programme", _("Programmes"), "programmes:list", ()),
+]
+SEARCH_GROUP_SIZE = 10
+
+
+def search(request):
+    query = (request.GET.get("q") or request.GET.get("search") or "").strip()
+    groups = []
+    if terms(query):
+        for label, heading, list_url, related in SEARCHED:
+            model = apps.get_model(label)
+            matches = model.objects.published().search(query)
+            count = matches.count()
+            groups.append(
+                {
+                    "key": model._meta.model_name,
+                    "heading": heading,
+                    "count": count,
+                    "results": list(matches.select_related(*related)[:SEARCH_GROUP_SIZE]) if count else [],
+                    "more_url": f"{reverse(list_url)}?{_q(query)}" if list_url else "",
+                }
+            )
+    total = sum(g["count"] for g in groups)
+    return render(
+        request,
+        "search.html",
+        {"q": query, "groups": groups, "total": total, "searched": bool(terms(query))},
+    )
+
+
+def _q(value: str) -> str:
+    params = QueryDict(mutable=True)
+    params["q"] = value
+    return params.urlencode()
+
+
+def home(request):
+    Partner = apps.get_model("partners.Partner")
+    Country = apps.get_model("partners.Country")
+    Activity = apps.get_model("activities.Activity")
+    Programme = apps.get_model("activities.Programme")
+    CaseStudy = apps.get_model("casestudies.CaseStudy")
+    Lesson = apps.get_model("casestudies.Lesson")
+    Approach = apps.get_model("casestudies.Approach")
+    published_partners = Count("partners", filter=Q(partners__status=Status.PUBLISHED), distinct=True)
+    counts = [
+        (Partner.objects.published().count(), _("partners"), "partners:list"),
+        (Activity.objects.published().count(), _("activities"), "activities:list"),
+        (CaseStudy.objects.published().count(), _("case studies"), "casestudies:list"),
+        (Lesson.objects.published().count(), _("lessons"), "lessons:list"),
+        (Approach.objects.published().count(), _("approaches"), "approaches:list"),
+        (Citation.objects.count(), _("citations"), "sources:list"),
+    ]
+    context = {
+        "counts": counts,
+        "countries": Country.objects.annotate(partner_count=published_partners)
+        .filter(partner_count__gt=0)
+        .order_by("-partner_count", "name"),
+        "approaches": Approach.objects.published(),
+        "case_studies": CaseStudy.objects.published().with_related(),
+        "programmes": Programme.objects.published().for_list_page(),
+    }
+    return render(request, "home.html", context)
+
+
+class SourceListView(FilteredListView):
+    filterset_class = SourceDocumentFilterSet
+    item_template = "sources/items.html#source"
+    api_resource = "sources"
+    noun = (_("source document"), _("source documents"))
+    title = _("Source documents")
+    intro = _(
+        "The public documents this portal is built from. Every record quotes one of them, "
+        "with a verbatim excerpt."
+    )
+
+    def get_queryset(self):
+        return SourceDocument.objects.annotate(citation_count=Count("citations")).order_by("key")
+
+
+def source_detail(request, key):
+    source = get_object_or_404(SourceDocument, key=key)
+    groups = {}
+    for citation in source.citations.with_records():
+        if citation.record is None or not _parents_published(citation.record):
+            continue
+        meta = citation.content_type.model_class()._meta
+        groups.setdefault(meta.verbose_name_plural, []).append(citation)
+    return render(
+        request,
+        "sources/detail.html",
+        {
+            "object": source,
+            "groups": sorted(groups.items(), key=lambda item: str(item[0])),
+            "count": sum(len(g) for g in groups.values()),
+        },
+    )
+
+
+def _parents_published(record) -> bool:
+    """A record without its own status (a result, a phase) is public when its parent is."""
+    if hasattr(record, "status"):
+        return record.status == Status.PUBLISHED
+    for field in record._meta.concrete_fields:
+        if field.many_to_one and field.is_cached(record):
+            parent = getattr(record, field.name)
+            if parent is not None and getattr(parent, "status", Status.PUBLISHED) != Status.PUBLISHED:
+                return False
+    return True
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", {"request_path": request.path}, status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
