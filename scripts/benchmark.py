@@ -5,7 +5,8 @@ Runs in-process with Django's test client against the configured database (the c
 `make corpus`), then again after adding synthetic published records (default 5,000 partners and
 5,000 activities, rolled back at the end) to show that the number of queries per request does not
 grow with the number of rows. Prints a table; exits non-zero if a request's query count grows
-with the data or a request fails.
+with the data or a request fails. A CSV export streams every row in chunks, so its query count
+grows with the number of chunks (not rows); it is reported, not judged.
 
     DEBUG=1 .venv/bin/python scripts/benchmark.py [--scale 5000] [--repeat 5]
 """
@@ -24,6 +25,10 @@ os.environ.setdefault("API_ANON_RATE", "none")
 import django  # noqa: E402
 
 django.setup()
+
+import logging  # noqa: E402
+
+logging.getLogger("django.request").setLevel(logging.ERROR)  # 404/400 lines would drown the table
 
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -119,6 +124,8 @@ def main():
         flag = ""
         if status >= 400 or status2 >= 400:
             flag, failed = "  FAILED", True
+        elif "format=csv" in url:
+            flag = "  (CSV export: one set of queries per chunk of rows)"
         elif queries2 > queries:
             flag, failed = "  QUERIES GREW", True
         print(
