@@ -20,6 +20,7 @@ class ThematicAreaInline(admin.TabularInline):
 @admin.register(Programme)
 class ProgrammeAdmin(PublicAdmin):
     list_display = ("name", "short_name", "start_year", "end_year", "lead", "status")
+    list_select_related = ("lead",)
     search_fields = ("name", "short_name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("lead",)
@@ -30,6 +31,7 @@ class ProgrammeAdmin(PublicAdmin):
 @admin.register(Phase)
 class PhaseAdmin(admin.ModelAdmin):
     list_display = ("name", "programme", "number", "start_year", "end_year")
+    list_select_related = ("programme",)
     list_filter = ("programme",)
     search_fields = ("name", "programme__name")
     prepopulated_fields = {"slug": ("name",)}
@@ -38,6 +40,7 @@ class PhaseAdmin(admin.ModelAdmin):
 @admin.register(ThematicArea)
 class ThematicAreaAdmin(admin.ModelAdmin):
     list_display = ("__str__", "programme", "order")
+    list_select_related = ("programme",)
     list_filter = ("programme",)
     search_fields = ("name", "code")
     prepopulated_fields = {"slug": ("name",)}

@@ -50,7 +50,10 @@ class ActivityFilterSet(BaseFilterSet):
     area = slugs_filter(ThematicArea, "thematic_area", _("Thematic area"), listing="/api/v1/programmes/")
     partner = slugs_filter(Partner, "participations__partner", _("Partner"), listing="/api/v1/partners/")
     role = choice_filter(
-        Role.choices, _("Role of a partner"), field_name="participations__role", distinct=True
+        Role.choices,
+        _("Role of a partner"),
+        field_name="participations__role",
+        through=("participations__partner",),
     )
     approach = slugs_filter(
         "casestudies.Approach", "case_studies__approaches", _("Approach"), listing="/api/v1/approaches/"
@@ -65,15 +68,11 @@ class ActivityFilterSet(BaseFilterSet):
         "programme": Facet("programme__slug", "programme__short_name"),
         "phase": Facet("phase__slug", "phase__name"),
         "area": Facet("thematic_area__slug", "thematic_area__name"),
-        "role": Facet("participations__role", choices=tuple(Role.choices)),
+        "role": Facet(
+            "participations__role", choices=tuple(Role.choices), through=("participations__partner",)
+        ),
     }
 
     class Meta:
         model = Activity
         fields = []
-
-    def filter_years(self, queryset, name, value):
-        data = self.form.cleaned_data
-        if name == "year_to" and data.get("year_from") is not None:
-            return queryset  # applied together with year_from
-        return queryset.in_years(data.get("year_from"), data.get("year_to"))

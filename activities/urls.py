@@ -1,6 +1,6 @@
 """The activities app's pages: two namespaces, activities and programmes."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -19,3 +19,9 @@ programme_patterns = (
     ],
     "programmes",
 )
+
+# Included by the site's URLconf (wps_portal/site_urls.py) at the site's root.
+urlpatterns = [
+    path("programmes/", include(programme_patterns)),
+    path("activities/", include(activity_patterns)),
+]

@@ -43,7 +43,10 @@ class CaseStudyFilterSet(BaseFilterSet):
     approach = slugs_filter(Approach, "approaches", _("Approach"), listing="/api/v1/approaches/")
     partner = slugs_filter(Partner, "partner_roles__partner", _("Partner"), listing="/api/v1/partners/")
     role = choice_filter(
-        Role.choices, _("Role of a partner"), field_name="partner_roles__role", distinct=True
+        Role.choices,
+        _("Role of a partner"),
+        field_name="partner_roles__role",
+        through=("partner_roles__partner",),
     )
     year_from = YearFilter(method="filter_years", label=_("Started from (year)"))
     year_to = YearFilter(method="filter_years", label=_("Started by (year)"))
@@ -58,12 +61,6 @@ class CaseStudyFilterSet(BaseFilterSet):
     class Meta:
         model = CaseStudy
         fields = []
-
-    def filter_years(self, queryset, name, value):
-        data = self.form.cleaned_data
-        if name == "year_to" and data.get("year_from") is not None:
-            return queryset
-        return queryset.in_years(data.get("year_from"), data.get("year_to"))
 
 
 class LessonFilterSet(BaseFilterSet):

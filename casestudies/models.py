@@ -1,6 +1,6 @@
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +62,12 @@ class Approach(PublicModel):
         return [self.title, self.summary]
 
 
+class IssueBoxQuerySet(PublicQuerySet):
+    def published(self):
+        """Published issue boxes of published approaches (a box is shown on its approach's page)."""
+        return super().published().filter(approach__status=Status.PUBLISHED)
+
+
 class IssueBox(PublicModel):
     """A boxed discussion in the report, printed after the approach it belongs to."""
 
@@ -70,6 +76,8 @@ class IssueBox(PublicModel):
     slug = models.SlugField(max_length=120, unique=True)
     body = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = IssueBoxQuerySet.as_manager()
 
     class Meta:
         ordering = ["approach", "order"]
@@ -206,6 +214,14 @@ class Result(TimestampedModel):
 
 
 class LessonQuerySet(PublicQuerySet):
+    def published(self):
+        """Published lessons of a published owner (a lesson is shown on its owner's page)."""
+        return (
+            super()
+            .published()
+            .filter(Q(case_study__status=Status.PUBLISHED) | Q(approach__status=Status.PUBLISHED))
+        )
+
     def with_related(self):
         return self.select_related("case_study", "approach")
 

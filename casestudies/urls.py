@@ -1,6 +1,6 @@
 """The case studies app's pages: namespaces casestudies, approaches and lessons."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -21,3 +21,10 @@ approach_patterns = (
 )
 
 lesson_patterns = ([path("", views.LessonListView.as_view(), name="list")], "lessons")
+
+# Included by the site's URLconf (wps_portal/site_urls.py) at the site's root.
+urlpatterns = [
+    path("case-studies/", include(casestudy_patterns)),
+    path("approaches/", include(approach_patterns)),
+    path("lessons/", include(lesson_patterns)),
+]

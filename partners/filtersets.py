@@ -37,7 +37,10 @@ class PartnerFilterSet(BaseFilterSet):
     kind = choice_filter(PartnerKind.choices, _("Kind"))
     scope = choice_filter(Scope.choices, _("Scope"))
     role = choice_filter(
-        Role.choices, _("Role in an activity"), field_name="participations__role", distinct=True
+        Role.choices,
+        _("Role in an activity"),
+        field_name="participations__role",
+        through=("participations__activity",),
     )
     # Filters by records of the upper layers go through reverse relations, named, not imported.
     programme = slugs_filter(
@@ -68,16 +71,11 @@ class PartnerFilterSet(BaseFilterSet):
         "country": Facet("country__code", "country__name"),
         "kind": Facet("kind", choices=tuple(PartnerKind.choices)),
         "scope": Facet("scope", choices=tuple(Scope.choices)),
-        "role": Facet("participations__role", choices=tuple(Role.choices)),
+        "role": Facet(
+            "participations__role", choices=tuple(Role.choices), through=("participations__activity",)
+        ),
     }
 
     class Meta:
         model = Partner
         fields = []
-
-    def filter_years(self, queryset, name, value):
-        """Partners that took part in an activity overlapping the years (both bounds at once)."""
-        data = self.form.cleaned_data
-        if name == "year_to" and data.get("year_from") is not None:
-            return queryset  # already applied with year_from
-        return queryset.active_in(data.get("year_from"), data.get("year_to"))

@@ -46,12 +46,13 @@ class PartnerQuerySet(PublicQuerySet):
     def with_related(self):
         return self.select_related("country", "parent")
 
-    def active_in(self, year_from=None, year_to=None):
-        """Partners that took part in an activity overlapping the years."""
+    def in_years(self, year_from=None, year_to=None):
+        """Partners that took part in a published activity overlapping the years."""
         if year_from is None and year_to is None:
             return self
         return self.filter(
-            overlaps_years_q(year_from, year_to, prefix="participations__activity__")
+            overlaps_years_q(year_from, year_to, prefix="participations__activity__"),
+            participations__activity__status=Status.PUBLISHED,
         ).distinct()
 
     def for_detail_page(self):

@@ -1,6 +1,6 @@
 """The partners app's pages: two namespaces, partners and countries."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -19,3 +19,9 @@ country_patterns = (
     ],
     "countries",
 )
+
+# Included by the site's URLconf (wps_portal/site_urls.py) at the site's root.
+urlpatterns = [
+    path("partners/", include(partner_patterns)),
+    path("countries/", include(country_patterns)),
+]

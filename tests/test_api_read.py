@@ -202,7 +202,7 @@ def test_filter_with_several_values_combines_them_with_or(client):
     ("resource", "model_filter"),
     [
         ("activities", lambda y0, y1: Activity.objects.published().in_years(y0, y1)),
-        ("partners", lambda y0, y1: Partner.objects.published().active_in(y0, y1)),
+        ("partners", lambda y0, y1: Partner.objects.published().in_years(y0, y1)),
         ("case-studies", lambda y0, y1: CaseStudy.objects.published().in_years(y0, y1)),
     ],
 )

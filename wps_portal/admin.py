@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.utils import timezone
 
+from .choices import Status
 from .models import Citation, SourceDocument
 
 
@@ -24,19 +26,17 @@ class PublicAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish the selected records")
     def publish(self, request, queryset):
-        updated = queryset.update(status="published")
+        updated = queryset.update(status=Status.PUBLISHED, updated=timezone.now())
         self.message_user(request, f"{updated} record(s) published.")
 
     @admin.action(description="Return the selected records to draft")
     def unpublish(self, request, queryset):
-        updated = queryset.update(status="draft")
+        updated = queryset.update(status=Status.DRAFT, updated=timezone.now())
         self.message_user(request, f"{updated} record(s) returned to draft.")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from .search import refresh_search_text
-
-        refresh_search_text([type(form.instance)])
+        form.instance.refresh_search_text()  # after the inlines: a partner's aliases are searched
 
 
 @admin.register(SourceDocument)

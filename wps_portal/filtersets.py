@@ -7,6 +7,11 @@ Conventions every FilterSet follows:
   combine with AND.
 - ``facets`` maps a parameter to the path of its value and label; ``facet_counts()`` counts the
   records per value with all the *other* filters applied, one GROUP BY query per facet.
+- Filters and facets across relations see published records only: ``?role=funding`` finds the
+  partners funding a *published* activity, and a draft approach is neither a facet value nor an
+  accepted ``?approach=``.
+- Results are always in a total order (ties broken by primary key), so pages never repeat or skip
+  records.
 """
 
 from __future__ import annotations
@@ -15,9 +20,13 @@ from dataclasses import dataclass
 
 import django_filters
 from django.apps import apps
-from django.db.models import Count
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, Q
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
+from .choices import Status
+from .models import PublicModel, SourceDocument, public_records
 from .search import terms
 
 SEARCH_PARAMS = ("q", "search")
@@ -32,6 +41,7 @@ class Facet:
     label: str | None = None
     choices: tuple | None = None  # (value, label) pairs, for vocabulary fields
     limit: int = 50
+    through: tuple[str, ...] = ()  # relations off the value's path whose records must be published
 
 
 @dataclass
@@ -42,7 +52,48 @@ class FacetValue:
     selected: bool
 
 
-class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+def published_q(model, paths) -> Q:
+    """The condition that every public record on the lookup ``paths`` is published, e.g. for
+    Partner and "participations__activity__programme__slug": the activity and the programme."""
+    condition = Q()
+    for path in paths:
+        current, parts = model, path.split(LOOKUP_SEP)
+        for i, part in enumerate(parts):
+            try:
+                field = current._meta.get_field(part)
+            except FieldDoesNotExist:
+                break
+            if not field.is_relation:
+                break
+            current = field.related_model
+            if issubclass(current, PublicModel):
+                condition &= Q(**{f"{LOOKUP_SEP.join(parts[: i + 1])}__status": Status.PUBLISHED})
+    return condition
+
+
+class PublishedPathMixin:
+    """A filter across relations matches through published records only. The condition goes into
+    the same ``filter()`` call as the value, so both constrain the same related row. ``through``
+    names relations off the filter's path that must be published too (a participation's activity
+    when filtering partners by role)."""
+
+    def __init__(self, *args, through=(), **kwargs):
+        self.through = tuple(through)
+        super().__init__(*args, **kwargs)
+
+    def get_method(self, qs):
+        method = super().get_method(qs)
+        condition = published_q(qs.model, (self.field_name, *self.through))
+        if self.exclude or not condition:
+            return method
+        return lambda *args, **kwargs: method(condition, *args, **kwargs)
+
+
+class ChoicesFilter(PublishedPathMixin, django_filters.MultipleChoiceFilter):
+    """Several values of a vocabulary, OR-ed: ``?kind=ngo&kind=network``."""
+
+
+class SlugsFilter(PublishedPathMixin, django_filters.ModelMultipleChoiceFilter):
     """Several natural keys of related records, OR-ed: ``?partner=a&partner=b``.
 
     Validation looks the given keys up (one query) instead of loading every record into a list of
@@ -70,12 +121,18 @@ class BaseFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.search(value)
 
-    # -- for the HTML list ------------------------------------------------------------------
+    def filter_years(self, queryset, name, value):
+        """``year_from`` and ``year_to`` (YearFilters with this method) as one condition, through
+        the queryset's ``in_years()``: both bounds must constrain the same related record."""
+        data = self.form.cleaned_data
+        if name == "year_to" and data.get("year_from") is not None:
+            return queryset  # applied together with year_from
+        return queryset.in_years(data.get("year_from"), data.get("year_to"))
 
-    @property
-    def search_query(self) -> str:
-        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
-        return next((data.get(p) for p in SEARCH_PARAMS if data.get(p)), "") or ""
+    def filter_queryset(self, queryset):
+        return in_total_order(super().filter_queryset(queryset))
+
+    # -- for the HTML list ------------------------------------------------------------------
 
     def invalid_params(self) -> dict[str, str]:
         """{parameter: message} for every parameter whose value was refused."""
@@ -103,8 +160,11 @@ class BaseFilterSet(django_filters.FilterSet):
             base = self.queryset_without(name).values("pk")
             label_path = facet.label or facet.value
             rows = (
-                model._default_manager.filter(pk__in=base)
-                .exclude(**{f"{facet.value}__isnull": True})
+                model._default_manager.filter(
+                    published_q(model, (facet.value, *facet.through)),
+                    pk__in=base,
+                    **{f"{facet.value}__isnull": False},
+                )
                 .values(facet.value, label_path)
                 .annotate(n=Count("pk", distinct=True))
                 .order_by("-n", label_path)[: facet.limit]
@@ -123,6 +183,16 @@ class BaseFilterSet(django_filters.FilterSet):
         return result
 
 
+def in_total_order(queryset):
+    """The queryset with ties broken by primary key: PostgreSQL returns tied rows in any order, so
+    without it page 2 of ``?sort=type`` could repeat records of page 1 and skip others."""
+    query = queryset.query
+    ordering = list(query.order_by) or (list(queryset.model._meta.ordering) if query.default_ordering else [])
+    if any(item in ("pk", "-pk") for item in ordering if isinstance(item, str)):
+        return queryset
+    return queryset.order_by(*ordering, "pk")
+
+
 def allowed(values) -> str:
     return ", ".join(str(v) for v in values)
 
@@ -130,7 +200,7 @@ def allowed(values) -> str:
 def choice_filter(choices, label, **kwargs):
     """A vocabulary facet: several values OR-ed; a bad value names what is allowed."""
     values = [value for value, _label in choices]
-    return django_filters.MultipleChoiceFilter(
+    return ChoicesFilter(
         choices=choices,
         label=label,
         error_messages={
@@ -146,15 +216,9 @@ def slugs_filter(model, field_name, label, *, to_field_name="slug", listing="", 
     ``model`` may be an "app_label.Model" string, resolved when the filter is used: a lower layer
     can filter by a higher layer's records (by name, through reverse relations) without importing it.
     """
-    if isinstance(model, str):
-        label_ = model
 
-        def queryset(request):
-            return apps.get_model(label_)._default_manager.all()
-    else:
-
-        def queryset(request):
-            return model._default_manager.all()
+    def queryset(request):
+        return public_records(apps.get_model(model) if isinstance(model, str) else model)
 
     hint = _(" (see %(listing)s for the allowed values)") % {"listing": listing} if listing else ""
     return SlugsFilter(
@@ -200,17 +264,13 @@ def ordering_filters(fields: dict[str, str]):
     return make(_("Sort")), make(_("Ordering (same as sort)"))
 
 
-class SourceDocumentFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
-    search = django_filters.CharFilter(method="filter_search", label=_("Search (same as q)"))
+class SourceDocumentFilterSet(BaseFilterSet):
     sort, ordering = ordering_filters({"key": "key", "date": "date", "title": "title"})
-    facets: dict = {}
 
     class Meta:
-        from .models import SourceDocument
-
         model = SourceDocument
         fields = []
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(title__icontains=value) | queryset.filter(publisher__icontains=value)
+        # Source documents have no search_text (not a PublicModel): match the title or publisher.
+        return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value))

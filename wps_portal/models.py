@@ -103,6 +103,28 @@ class PublicModel(TimestampedModel):
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
 
+    def refresh_search_text(self):
+        """Recompute this record's search_text after a curator's edit (admin or API)."""
+        from .search import document_for
+
+        self.search_text = document_for(self)
+        type(self)._default_manager.filter(pk=self.pk).update(search_text=self.search_text)
+
+
+def public_records(model):
+    """The records of ``model`` the public may see: published ones; for a record without a status
+    of its own (a case study's result, a programme's phase), those whose parents are published."""
+    manager = model._default_manager
+    if issubclass(model, PublicModel):
+        return manager.published()
+    condition = models.Q()
+    for field in model._meta.concrete_fields:
+        if field.many_to_one and issubclass(field.related_model, PublicModel):
+            condition &= models.Q(**{f"{field.name}__isnull": True}) | models.Q(
+                **{f"{field.name}__status": Status.PUBLISHED}
+            )
+    return manager.filter(condition)
+
 
 class SourceDocument(TimestampedModel):
     """One of the public documents the knowledge base is built from."""
@@ -147,34 +169,46 @@ class SourceDocument(TimestampedModel):
         return human_partial(self.date, self.date_precision) or self.date_note
 
 
+def cited_models():
+    """Every model whose records carry citations."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if any(isinstance(f, GenericRelation) and f.name == "citations" for f in model._meta.private_fields)
+    ]
+
+
 class CitationQuerySet(models.QuerySet):
-    def for_object(self, obj):
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-        ).select_related("source")
+    def public(self):
+        """Citations of records the public may see (see ``public_records``)."""
+        condition = models.Q(pk__in=[])
+        for model in cited_models():
+            condition |= models.Q(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=public_records(model).values("pk"),
+            )
+        return self.filter(condition)
 
     def with_records(self):
-        """Citations with the record each supports: one query per kind of record, published
-        records only (a citation of a draft gets ``record`` None), with the records' parents."""
-        from django.apps import apps
+        """Public citations with the record each supports (one query per kind of record), and the
+        records' parents (for their names and URLs)."""
         from django.contrib.contenttypes.prefetch import GenericPrefetch
 
         querysets = []
-        for model in apps.get_models():
-            if not any(
-                isinstance(f, GenericRelation) and f.name == "citations" for f in model._meta.private_fields
-            ):
-                continue
-            queryset = model._default_manager.all()
-            if issubclass(model, PublicModel):
-                queryset = queryset.published()
+        for model in cited_models():
             parents = [
                 f.name
                 for f in model._meta.concrete_fields
                 if f.many_to_one and f.related_model is not ContentType
             ]
-            querysets.append(queryset.select_related(*parents))
-        return self.select_related("content_type").prefetch_related(GenericPrefetch("record", querysets))
+            querysets.append(public_records(model).select_related(*parents))
+        return (
+            self.public()
+            .select_related("content_type")
+            .prefetch_related(GenericPrefetch("record", querysets))
+        )
 
 
 class Citation(TimestampedModel):

@@ -3,7 +3,8 @@
 Every public record keeps ``search_text``: its searchable texts (``search_parts()``) lower-cased
 and stripped of diacritics ("Žene Ženama" -> "zene zenama"), so "zene zenama", "ŽENE" and "KWN"
 find the same records on SQLite and on PostgreSQL alike. On PostgreSQL the column is also searched
-with full-text search (a GIN index on its tsvector; see ``wps_portal.filtersets``).
+with full-text search (a GIN index on its tsvector; see ``PublicQuerySet.search()`` and
+``wps_portal.migration_operations``).
 """
 
 from __future__ import annotations
@@ -26,13 +27,21 @@ def normalise(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+# A query keeps at most this many words, each cut to this many characters (a prefix of a word still
+# finds it): each word adds a condition and a rank term, and hundreds of them overflow the SQL
+# compiler's recursion (a 500) while finding nothing more.
+MAX_TERMS = 12
+MAX_TERM_LENGTH = 60
+
+
 def terms(query: str) -> list[str]:
-    """The normalised words of a query, longest first, duplicates removed."""
+    """The normalised words of a query, in order, duplicates removed, at most MAX_TERMS of them."""
     seen = []
     for word in normalise(query).split():
+        word = word[:MAX_TERM_LENGTH]
         if word not in seen:
             seen.append(word)
-    return seen
+    return seen[:MAX_TERMS]
 
 
 def searchable_models():

@@ -69,7 +69,7 @@ class FilteredListView(TemplateView):
             if not any(v.strip() for v in data.getlist(key)):
                 del data[key]  # an empty box of a submitted form is not a filter
         filterset = self.build_filterset(data)
-        ignored = invalid_params(filterset)
+        ignored = filterset.invalid_params()
         if ignored:
             for name in ignored:
                 data.pop(name, None)
@@ -124,14 +124,6 @@ class FilteredListView(TemplateView):
         return context
 
 
-def invalid_params(filterset) -> dict[str, str]:
-    if hasattr(filterset, "invalid_params"):
-        return filterset.invalid_params()
-    if not filterset.is_bound or filterset.form.is_valid():
-        return {}
-    return {name: " ".join(errors) for name, errors in filterset.form.errors.items()}
-
-
 def paginate(queryset, number, per_page):
     """(page, message): a missing, malformed or out-of-range page number falls back, with a word."""
     if not queryset.ordered:
@@ -163,8 +155,6 @@ def search_text_of(query: QueryDict) -> str:
 def facet_panel(filterset, query: QueryDict):
     """[(name, label, visible values, more values)] for the filter panel; a selected value keeps
     its checkbox (count 0) even when the other filters leave no record with it."""
-    if not hasattr(filterset, "facet_counts"):
-        return []
     panel = []
     for name, values in filterset.facet_counts().items():
         shown = {v.value for v in values}
@@ -189,7 +179,7 @@ class _Missing:
 def hidden_filters(filterset, query: QueryDict):
     """Filters in the URL with no control on the page (e.g. ?partner=…): kept when the form is
     submitted again."""
-    controlled = {*getattr(filterset, "facets", {}), *RANGE_PARAMS, *SEARCH_PARAMS, *ORDERING_PARAMS}
+    controlled = {*filterset.facets, *RANGE_PARAMS, *SEARCH_PARAMS, *ORDERING_PARAMS}
     return [
         (name, value)
         for name in query
@@ -291,7 +281,7 @@ def home(request):
         (CaseStudy.objects.published().count(), _("case studies"), "casestudies:list"),
         (Lesson.objects.published().count(), _("lessons"), "lessons:list"),
         (Approach.objects.published().count(), _("approaches"), "approaches:list"),
-        (Citation.objects.count(), _("citations"), "sources:list"),
+        (Citation.objects.public().count(), _("citations"), "sources:list"),
     ]
     context = {
         "counts": counts,
@@ -317,15 +307,16 @@ class SourceListView(FilteredListView):
     )
 
     def get_queryset(self):
-        return SourceDocument.objects.annotate(citation_count=Count("citations")).order_by("key")
+        public = Q(citations__in=Citation.objects.public())
+        return SourceDocument.objects.annotate(citation_count=Count("citations", filter=public)).order_by(
+            "key"
+        )
 
 
 def source_detail(request, key):
     source = get_object_or_404(SourceDocument, key=key)
     groups = {}
     for citation in source.citations.with_records():
-        if citation.record is None or not _parents_published(citation.record):
-            continue
         meta = citation.content_type.model_class()._meta
         groups.setdefault(meta.verbose_name_plural, []).append(citation)
     return render(
@@ -337,18 +328,6 @@ def source_detail(request, key):
             "count": sum(len(g) for g in groups.values()),
         },
     )
-
-
-def _parents_published(record) -> bool:
-    """A record without its own status (a result, a phase) is public when its parent is."""
-    if hasattr(record, "status"):
-        return record.status == Status.PUBLISHED
-    for field in record._meta.concrete_fields:
-        if field.many_to_one and field.is_cached(record):
-            parent = getattr(record, field.name)
-            if parent is not None and getattr(parent, "status", Status.PUBLISHED) != Status.PUBLISHED:
-                return False
-    return True
 
 
 def page_not_found(request, exception=None):

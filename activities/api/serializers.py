@@ -1,8 +1,7 @@
 from django.db.models import Prefetch
 from rest_framework import serializers
 
-from partners.api.serializers import CountrySerializer, PartnerSerializer
-from partners.choices import Role
+from partners.api.serializers import CountrySerializer, PartnerRoleSerializer, PartnerSerializer
 from partners.models import Partner
 from wps_portal.api.serializers import (
     BaseSerializer,
@@ -11,7 +10,6 @@ from wps_portal.api.serializers import (
     ListUrlField,
     PartialDateField,
     detail_url,
-    published,
 )
 
 from ..models import Activity, Output, Participation, Phase, Programme, ThematicArea
@@ -101,22 +99,17 @@ class OutputSerializer(serializers.ModelSerializer):
         fields = ["quantity", "unit", "note"]
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(PartnerRoleSerializer):
     """A partner taking part in an activity, in a role."""
 
-    partner = PartnerSerializer(nested=True)
-    role = serializers.ChoiceField(choices=Role.choices)
-
-    class Meta:
+    class Meta(PartnerRoleSerializer.Meta):
         model = Participation
-        fields = ["partner", "role", "note"]
-        validators = []  # uniqueness is checked on the whole list by the activity
 
 
 def participants_prefetch(path="participations"):
     return Prefetch(
         path,
-        queryset=Participation.objects.filter(partner__in=published(Partner))
+        queryset=Participation.objects.filter(partner__in=Partner.objects.published())
         .select_related("partner")
         .order_by("role", "partner__name"),
     )
@@ -175,19 +168,8 @@ class ActivitySerializer(CitedSerializer):
         ]
 
     def validate_participants(self, participants):
-        seen = set()
-        for item in participants:
-            key = (item["partner"].pk, item["role"])
-            if key in seen:
-                raise serializers.ValidationError(
-                    f"{item['partner'].slug} is listed twice as {item['role']}."
-                )
-            seen.add(key)
-        return participants
+        return PartnerRoleSerializer.unique_roles(participants)
 
     def write_related(self, instance, related):
         if "participations" in related:
-            instance.participations.all().delete()
-            Participation.objects.bulk_create(
-                Participation(activity=instance, **item) for item in related["participations"]
-            )
+            self.replace_rows(instance.participations, related["participations"])

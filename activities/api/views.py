@@ -22,12 +22,6 @@ class PhaseViewSet(BaseViewSet):
     filterset_class = PhaseFilterSet
     csv_filename = "phases"
 
-    def base_queryset(self):
-        queryset = super().base_queryset()
-        if self.request.user.has_perm("activities.change_programme"):
-            return queryset
-        return queryset.filter(programme__in=Programme.objects.published())
-
 
 class ActivityViewSet(BaseViewSet):
     """Activities: monitoring reports, dialogues, trainings, campaigns… with who took part."""

@@ -3,8 +3,7 @@ from rest_framework import serializers
 
 from activities.api.serializers import ActivitySerializer
 from activities.models import Activity
-from partners.api.serializers import CountrySerializer, PartnerSerializer
-from partners.choices import Role
+from partners.api.serializers import CountrySerializer, PartnerRoleSerializer
 from partners.models import Partner
 from wps_portal.api.serializers import (
     CitationSerializer,
@@ -13,7 +12,6 @@ from wps_portal.api.serializers import (
     ListUrlField,
     citations_prefetch,
     detail_url,
-    published,
 )
 
 from ..models import Approach, CaseStudy, CaseStudyPartner, IssueBox, Lesson, Result
@@ -92,16 +90,11 @@ class ResultSerializer(serializers.ModelSerializer):
         fields = ["order", "text", "citations"]
 
 
-class CaseStudyPartnerSerializer(serializers.ModelSerializer):
+class CaseStudyPartnerSerializer(PartnerRoleSerializer):
     """A partner in a case study, in a role."""
 
-    partner = PartnerSerializer(nested=True)
-    role = serializers.ChoiceField(choices=Role.choices)
-
-    class Meta:
+    class Meta(PartnerRoleSerializer.Meta):
         model = CaseStudyPartner
-        fields = ["partner", "role", "note"]
-        validators = []
 
 
 class CaseStudySerializer(CitedSerializer):
@@ -123,7 +116,7 @@ class CaseStudySerializer(CitedSerializer):
         "partners": (
             Prefetch(
                 "partner_roles",
-                queryset=CaseStudyPartner.objects.filter(partner__in=published(Partner))
+                queryset=CaseStudyPartner.objects.filter(partner__in=Partner.objects.published())
                 .select_related("partner")
                 .order_by("role", "partner__name"),
             ),
@@ -163,17 +156,11 @@ class CaseStudySerializer(CitedSerializer):
         return fields
 
     def validate_partners(self, partners):
-        keys = [(item["partner"].pk, item["role"]) for item in partners]
-        if len(keys) != len(set(keys)):
-            raise serializers.ValidationError("A partner is listed twice in the same role.")
-        return partners
+        return PartnerRoleSerializer.unique_roles(partners)
 
     def write_related(self, instance, related):
         if "partner_roles" in related:
-            instance.partner_roles.all().delete()
-            CaseStudyPartner.objects.bulk_create(
-                CaseStudyPartner(case_study=instance, **item) for item in related["partner_roles"]
-            )
+            self.replace_rows(instance.partner_roles, related["partner_roles"])
 
 
 class LessonSerializer(CitedSerializer):

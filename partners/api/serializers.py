@@ -7,10 +7,9 @@ from wps_portal.api.serializers import (
     HtmlUrlField,
     ListUrlField,
     detail_url,
-    published,
 )
 
-from ..choices import RelationType
+from ..choices import RelationType, Role
 from ..models import Alias, Country, Partner, PartnerRelation
 
 
@@ -49,9 +48,9 @@ class PartnerSerializer(CitedSerializer):
         "relations": (
             Prefetch(
                 "relations_from",
-                queryset=PartnerRelation.objects.filter(target__in=published(Partner)).select_related(
-                    "target"
-                ),
+                queryset=PartnerRelation.objects.filter(
+                    target__in=Partner.objects.published()
+                ).select_related("target"),
             ),
         ),
     }
@@ -85,6 +84,30 @@ class PartnerSerializer(CitedSerializer):
             fields["parent"] = PartnerSerializer(nested=True, required=False, allow_null=True)
             fields["relations"] = RelationSerializer(source="relations_from", many=True, read_only=True)
         return fields
+
+
+class PartnerRoleSerializer(serializers.ModelSerializer):
+    """A partner in a role, in a record of an upper layer (an activity's participant, a case
+    study's partner); subclasses name the model. A list of them names each (partner, role) once."""
+
+    partner = PartnerSerializer(nested=True)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        fields = ["partner", "role", "note"]
+        validators = []  # uniqueness is checked on the whole list: see unique_roles
+
+    @staticmethod
+    def unique_roles(items):
+        seen = set()
+        for item in items:
+            key = (item["partner"].pk, item["role"])
+            if key in seen:
+                raise serializers.ValidationError(
+                    f"{item['partner'].slug} is listed twice as {item['role']}."
+                )
+            seen.add(key)
+        return items
 
 
 class RelationSerializer(serializers.ModelSerializer):

@@ -25,17 +25,11 @@ from rest_framework.settings import api_settings
 
 from wps_portal.choices import Status
 from wps_portal.dates import parse_partial_date
-from wps_portal.models import Citation, SourceDocument
+from wps_portal.models import Citation, PublicModel, SourceDocument
 
 
 def citations_prefetch(path="citations"):
     return Prefetch(path, queryset=Citation.objects.select_related("source"))
-
-
-def published(model):
-    """Related records shown inside another record: published ones only."""
-    manager = model._default_manager
-    return manager.published() if hasattr(manager, "published") else manager.all()
 
 
 class DetailUrlField(serializers.HyperlinkedIdentityField):
@@ -184,6 +178,13 @@ class BaseSerializer(serializers.ModelSerializer):
     def write_related(self, instance, related: dict):
         """Save the lists written through an intermediate model (participants…); override."""
 
+    @staticmethod
+    def replace_rows(related_manager, items: list[dict]):
+        """Replace the rows of a reverse relation (an activity's participations) with ``items``."""
+        related_manager.all().delete()
+        model, owner = related_manager.model, {related_manager.field.name: related_manager.instance}
+        model.objects.bulk_create(model(**owner, **item) for item in items)
+
     def _split(self, validated_data):
         """(forward many-to-many values, values of lists saved by write_related); both popped."""
         opts = self.Meta.model._meta
@@ -212,6 +213,8 @@ class BaseSerializer(serializers.ModelSerializer):
                 # through-less many-to-many only (those with intermediate models go to related)
                 getattr(instance, name).set(value)
             self.write_related(instance, related)
+            if isinstance(instance, PublicModel):
+                instance.refresh_search_text()  # findable at once, with its new names
         return instance
 
     def create(self, validated_data):
@@ -277,5 +280,4 @@ __all__ = [
     "SourceDocumentSerializer",
     "citations_prefetch",
     "detail_url",
-    "published",
 ]

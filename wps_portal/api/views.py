@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from django.http import Http404
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -13,10 +14,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from wps_portal.filtersets import SourceDocumentFilterSet
-from wps_portal.models import SourceDocument
+from wps_portal.models import SourceDocument, public_records
 
 from .export import csv_response
 from .filters import FilterBackend
@@ -50,15 +52,14 @@ class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     # -- records ------------------------------------------------------------------------------
 
     def base_queryset(self):
-        """Published records; curators who may change the model also see drafts."""
+        """What the public may see; curators who may change the model also see drafts."""
         model = self.get_serializer_class().Meta.model
-        manager = model._default_manager
         user = self.request.user
         if user.is_authenticated and user.has_perm(
             f"{model._meta.app_label}.change_{model._meta.model_name}"
         ):
-            return manager.all()
-        return manager.published() if hasattr(manager, "published") else manager.all()
+            return model._default_manager.all()
+        return public_records(model)
 
     def get_queryset(self):
         queryset = self.base_queryset()
@@ -109,6 +110,17 @@ class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "action", None) != "list":
             renderers = [r for r in renderers if not isinstance(r, CSVRenderer)]
         return renderers
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            # DRF answers an unknown ?format= with a bare "Not found."; on a list, whose formats
+            # are documented, say what is allowed instead (a detail has no CSV: a 404 there).
+            if getattr(self, "action", None) != "list":
+                raise
+            value = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE, "")
+            raise ValidationError({"format": [f"{value} is not a format; allowed: json, csv."]}) from None
 
     def list(self, request, *args, **kwargs):
         if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
