@@ -50,6 +50,15 @@ class AliasAdmin(admin.ModelAdmin):
     autocomplete_fields = ("partner",)
     list_select_related = ("partner",)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        obj.partner.refresh_search_text()  # the partner is found by its new name at once
+
+    def delete_model(self, request, obj):
+        partner = obj.partner
+        super().delete_model(request, obj)
+        partner.refresh_search_text()
+
 
 @admin.register(PartnerRelation)
 class PartnerRelationAdmin(admin.ModelAdmin):

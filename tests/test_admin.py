@@ -39,3 +39,17 @@ def test_partner_autocomplete_answers(admin_client):
     )
     assert response.status_code == 200
     assert "results" in response.json()
+
+
+def test_alias_added_on_its_own_admin_page_makes_the_partner_findable(admin_client):
+    from partners.models import Partner
+
+    partner = Partner.objects.create(
+        name="Findable Body", slug="findable-body", kind="ngo", scope="local", status="published"
+    )
+    response = admin_client.post(
+        reverse("admin:partners_alias_add"),
+        {"partner": partner.pk, "name": "Qwertyuiop Sisters", "kind": "local"},
+    )
+    assert response.status_code == 302
+    assert list(Partner.objects.published().search("qwertyuiop")) == [partner]
