@@ -74,6 +74,7 @@ def measure(client, url, repeat):
 def add_synthetic_rows(n):
     from activities.models import Activity, Participation
     from partners.models import Country, Partner
+    from wps_portal.corpus import update_planner_statistics
     from wps_portal.search import refresh_search_text
 
     kosovo = Country.objects.get(code="XK")
@@ -100,6 +101,7 @@ def add_synthetic_rows(n):
     for activity in activities[:100]:
         activity.countries.add(kosovo)
     refresh_search_text([Partner, Activity])
+    update_planner_statistics()  # as load_corpus does after a load
 
 
 def main():

@@ -22,7 +22,7 @@ import yaml
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from .choices import Status
 from .dates import parse_partial_date
@@ -343,7 +343,20 @@ def load_corpus(directory: Path | str) -> LoadStats:
         ctx.run_finalizers()
         ctx.file = ctx.record = ""
         refresh_search_text()
+    if ctx.stats.changed:
+        update_planner_statistics()
     return ctx.stats
+
+
+def update_planner_statistics() -> None:
+    """ANALYZE after a load that changed rows, so the query planner knows the tables' sizes.
+
+    SQLite keeps no statistics unless asked; without them it may drive a facet count's joins
+    from the wrong table (measured: 2.6 s instead of 6 ms with 5,000 partners). PostgreSQL's
+    autovacuum would get there eventually; this gets there at once.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 # -- this app's kinds ----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
 
-CHUNK_SIZE = 200
+CHUNK_SIZE = 1000
 KEYS = ("slug", "code", "key")
 
 
