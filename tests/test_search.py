@@ -120,3 +120,17 @@ def test_search_runs_a_constant_number_of_queries(client, django_assert_max_num_
 def test_search_escapes_the_query(client):
     text = search(client, "<img src=x onerror=alert(1)>")
     assert "<img src=x" not in text
+
+
+@pytest.mark.django_db
+def test_postgresql_search_is_served_by_the_full_text_index():
+    from django.db import connection
+
+    from partners.models import Partner
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN index exists on PostgreSQL only; SQLite searches with LIKE")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the corpus is small enough for a seq scan
+        plan = Partner.objects.search("zene zenama").explain()
+    assert "partners_partner_search_gin" in plan
