@@ -60,11 +60,8 @@ class ProgrammeSerializer(CitedSerializer):
             "citations",
         ]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        if not self.nested:
-            fields["phases"] = PhaseSerializer(nested=True, many=True, read_only=True)
-        return fields
+    def expanded_fields(self):
+        return {"phases": PhaseSerializer(nested=True, many=True, read_only=True)}
 
 
 class PhaseSerializer(BaseSerializer):

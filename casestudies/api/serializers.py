@@ -50,12 +50,11 @@ class ApproachSerializer(CitedSerializer):
             "citations",
         ]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        if not self.nested:
-            fields["issue_boxes"] = IssueBoxSerializer(nested=True, many=True, read_only=True)
-            fields["lessons"] = LessonSerializer(nested=True, many=True, read_only=True)
-        return fields
+    def expanded_fields(self):
+        return {
+            "issue_boxes": IssueBoxSerializer(nested=True, many=True, read_only=True),
+            "lessons": LessonSerializer(nested=True, many=True, read_only=True),
+        }
 
 
 class IssueBoxSerializer(CitedSerializer):
@@ -149,11 +148,8 @@ class CaseStudySerializer(CitedSerializer):
             "citations",
         ]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        if not self.nested:
-            fields["lessons"] = LessonSerializer(nested=True, many=True, read_only=True)
-        return fields
+    def expanded_fields(self):
+        return {"lessons": LessonSerializer(nested=True, many=True, read_only=True)}
 
     def validate_partners(self, partners):
         return PartnerRoleSerializer.unique_roles(partners)

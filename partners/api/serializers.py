@@ -78,12 +78,11 @@ class PartnerSerializer(CitedSerializer):
             "citations",
         ]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        if not self.nested:  # a brief partner shows neither (and must not recurse)
-            fields["parent"] = PartnerSerializer(nested=True, required=False, allow_null=True)
-            fields["relations"] = RelationSerializer(source="relations_from", many=True, read_only=True)
-        return fields
+    def expanded_fields(self):
+        return {
+            "parent": PartnerSerializer(nested=True, required=False, allow_null=True),
+            "relations": RelationSerializer(source="relations_from", many=True, read_only=True),
+        }
 
 
 class PartnerRoleSerializer(serializers.ModelSerializer):

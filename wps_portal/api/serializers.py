@@ -129,6 +129,17 @@ class BaseSerializer(serializers.ModelSerializer):
             for name in [name for name in self.fields if name not in keep]:
                 self.fields.pop(name)
 
+    def get_fields(self):
+        fields = super().get_fields()
+        if not self.nested:  # a nested (brief) record never expands, so nothing recurses
+            fields.update(self.expanded_fields())
+        return fields
+
+    def expanded_fields(self) -> dict:
+        """Fields built per instance: related records shown with a serializer defined later in
+        the module, or with this very serializer (a partner's parent). Only the full form has them."""
+        return {}
+
     # -- which fields, and what they need -----------------------------------------------------
 
     @classmethod
