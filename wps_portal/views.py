@@ -22,7 +22,6 @@ from .filtersets import ORDERING_PARAMS, SEARCH_PARAMS, SourceDocumentFilterSet
 from .models import Citation, SourceDocument
 from .search import terms
 
-API_ROOT = "/api/v1/"
 PAGE_SIZE = 25
 # A facet shows this many values; the rest are behind "Show more".
 FACET_VISIBLE = 8
@@ -37,7 +36,7 @@ def api_list_url(resource: str, query: QueryDict) -> str:
     params = query.copy()
     params.pop(PAGE_PARAM, None)
     params["format"] = "csv"
-    return f"{API_ROOT}{resource}/?{params.urlencode()}"
+    return f"{reverse('api:root')}{resource}/?{params.urlencode()}"
 
 
 class FilteredListView(TemplateView):
@@ -328,11 +327,3 @@ def source_detail(request, key):
             "count": sum(len(g) for g in groups.values()),
         },
     )
-
-
-def page_not_found(request, exception=None):
-    return render(request, "404.html", {"request_path": request.path}, status=404)
-
-
-def server_error(request):
-    return render(request, "500.html", status=500)

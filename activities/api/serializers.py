@@ -53,11 +53,7 @@ class ProgrammeSerializer(CitedSerializer):
             "phases",
             "thematic_areas",
             "activities_url",
-            "status",
-            "last_verified",
-            "url",
-            "html_url",
-            "citations",
+            *CitedSerializer.common_fields,
         ]
 
     def expanded_fields(self):
@@ -157,11 +153,7 @@ class ActivitySerializer(CitedSerializer):
             "phase",
             "thematic_area",
             "outputs",
-            "status",
-            "last_verified",
-            "url",
-            "html_url",
-            "citations",
+            *CitedSerializer.common_fields,
         ]
 
     def validate_participants(self, participants):

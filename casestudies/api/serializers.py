@@ -43,11 +43,7 @@ class ApproachSerializer(CitedSerializer):
             "issue_boxes",
             "lessons",
             "case_studies_url",
-            "status",
-            "last_verified",
-            "url",
-            "html_url",
-            "citations",
+            *CitedSerializer.common_fields,
         ]
 
     def expanded_fields(self):
@@ -73,11 +69,7 @@ class IssueBoxSerializer(CitedSerializer):
             "approach",
             "body",
             "order",
-            "status",
-            "last_verified",
-            "url",
-            "html_url",
-            "citations",
+            *CitedSerializer.common_fields,
         ]
 
 
@@ -141,11 +133,7 @@ class CaseStudySerializer(CitedSerializer):
             "partners",
             "approaches",
             "activities",
-            "status",
-            "last_verified",
-            "url",
-            "html_url",
-            "citations",
+            *CitedSerializer.common_fields,
         ]
 
     def expanded_fields(self):
@@ -182,11 +170,7 @@ class LessonSerializer(CitedSerializer):
             "case_study",
             "approach",
             "order",
-            "status",
-            "last_verified",
-            "url",
-            "html_url",
-            "citations",
+            *CitedSerializer.common_fields,
         ]
         # The order is unique within the owner: checked by the model's constraints on save
         # (DRF's generated validators would make both owners required).

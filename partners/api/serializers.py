@@ -71,11 +71,7 @@ class PartnerSerializer(CitedSerializer):
             "relations",
             "activities_url",
             "case_studies_url",
-            "status",
-            "last_verified",
-            "url",
-            "html_url",
-            "citations",
+            *CitedSerializer.common_fields,
         ]
 
     def expanded_fields(self):

@@ -257,6 +257,8 @@ class CitedSerializer(BaseSerializer):
     citations = CitationSerializer(many=True, read_only=True)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     prefetch = {"citations": (citations_prefetch(),)}
+    # The fields every public record ends with; subclasses list their own, then these.
+    common_fields = ("status", "last_verified", "url", "html_url", "citations")
 
 
 class SourceDocumentSerializer(BaseSerializer):
