@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from wps_portal import services
 from wps_portal.admin import CitationInline, PublicAdmin
 
 from .models import Alias, Country, Partner, PartnerRelation
@@ -52,12 +53,10 @@ class AliasAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        obj.partner.refresh_search_text()  # the partner is found by its new name at once
+        services.changed(obj)  # the partner is found by its new name at once
 
     def delete_model(self, request, obj):
-        partner = obj.partner
-        super().delete_model(request, obj)
-        partner.refresh_search_text()
+        services.delete(obj)
 
 
 @admin.register(PartnerRelation)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils import timezone
 
+from . import services
 from .choices import Status
 from .models import Citation, SourceDocument
 
@@ -26,17 +27,20 @@ class PublicAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish the selected records")
     def publish(self, request, queryset):
-        updated = queryset.update(status=Status.PUBLISHED, updated=timezone.now())
+        updated = services.update(queryset, status=Status.PUBLISHED, updated=timezone.now())
         self.message_user(request, f"{updated} record(s) published.")
 
     @admin.action(description="Return the selected records to draft")
     def unpublish(self, request, queryset):
-        updated = queryset.update(status=Status.DRAFT, updated=timezone.now())
+        updated = services.update(queryset, status=Status.DRAFT, updated=timezone.now())
         self.message_user(request, f"{updated} record(s) returned to draft.")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.refresh_search_text()  # after the inlines: a partner's aliases are searched
+        # After the inlines: a partner's aliases are searched, and an inline lesson by its own words.
+        inline_rows = [row for formset in formsets for row in formset.new_objects]
+        inline_rows += [row for formset in formsets for row, _fields in formset.changed_objects]
+        services.changed(form.instance, *inline_rows)
 
 
 @admin.register(SourceDocument)

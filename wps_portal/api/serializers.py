@@ -23,9 +23,10 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.settings import api_settings
 
+from wps_portal import services
 from wps_portal.choices import Status
 from wps_portal.dates import parse_partial_date
-from wps_portal.models import Citation, PublicModel, SourceDocument
+from wps_portal.models import Citation, SourceDocument
 
 
 def citations_prefetch(path="citations"):
@@ -224,8 +225,7 @@ class BaseSerializer(serializers.ModelSerializer):
                 # through-less many-to-many only (those with intermediate models go to related)
                 getattr(instance, name).set(value)
             self.write_related(instance, related)
-            if isinstance(instance, PublicModel):
-                instance.refresh_search_text()  # findable at once, with its new names
+            services.changed(instance)  # findable at once, with its new names
         return instance
 
     def create(self, validated_data):
