@@ -10,7 +10,7 @@ NODE_TOOLS := tests/browser
 
 export DJANGO_SETTINGS_MODULE := wps_portal.settings
 
-.PHONY: run test setup install db corpus verify lint format browser-tools bench clean help
+.PHONY: run test serve setup install db corpus verify lint format browser-tools bench loadtest clean help
 
 help:
 	@echo "make run     set everything up and serve the portal at http://127.0.0.1:$(PORT)/"
@@ -18,6 +18,8 @@ help:
 	@echo "make lint    ruff (lint + format check)"
 	@echo "make verify  check every citation against ../shared/sources"
 	@echo "make bench   measure queries and timings of the main pages and API calls"
+	@echo "make serve   production: migrate, collectstatic, gunicorn on PORT (README, Deploy)"
+	@echo "make loadtest  50 connections for 30 s against a running server (URL=...)"
 
 # The virtualenv is rebuilt only when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -40,6 +42,17 @@ setup: corpus
 run: setup
 	@echo "Serving the WPS Portal at http://127.0.0.1:$(PORT)/ (admin: make superuser, then /admin/)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production (README, "Deploy"): settings come from the environment (DEBUG off, SECRET_KEY,
+# DATABASE_URL, REDIS_URL, ...); gunicorn's settings are in gunicorn.conf.py. The corpus is loaded
+# once by hand (`manage.py load_corpus`), not at every start, so curators' edits are never undone.
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	PORT=$(PORT) exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+loadtest: install
+	scripts/loadtest $(URL)
 
 superuser: db
 	DEBUG=1 $(PY) manage.py createsuperuser

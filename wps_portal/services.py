@@ -51,6 +51,11 @@ def writing(via: str, *, user=None, reason: str = ""):
         _context.reset(token)
 
 
+def is_writing() -> bool:
+    """Whether the caller is inside a :func:`writing` block (its reads go to the primary)."""
+    return _context.get() is not None
+
+
 def current() -> WriteContext:
     """Who is writing now (``Via.SHELL`` outside any :func:`writing` block)."""
     return _context.get() or _DEFAULT

@@ -1,7 +1,9 @@
 """Settings for the WPS Portal, read from the environment.
 
 One settings module for every environment: development defaults are safe, production values come
-from environment variables (DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, API_ANON_RATE).
+from environment variables. Every variable is listed in the README's "Configuration" table; the
+production values are in its "Deploy" section. A malformed value stops the start with a message
+naming the variable, never a silent fallback.
 """
 
 import os
@@ -12,28 +14,59 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# ---------------------------------------------------------------------------------------------
+# Reading the environment
+# ---------------------------------------------------------------------------------------------
+# Booleans accept exactly these spellings (any case); "" means "not set". Anything else, " 1"
+# included, is an error: a typo in DEBUG must never turn debugging (and its fallback key) on.
+TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
+FALSE_VALUES = frozenset({"0", "false", "no", "off"})
+
 
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    value = os.environ.get(name, "")
+    if value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() in TRUE_VALUES:
+        return True
+    if value.lower() in FALSE_VALUES:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a boolean: use one of "
+        f"{', '.join(sorted(TRUE_VALUES))} or {', '.join(sorted(FALSE_VALUES))} (any case)."
+    )
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name, "")
+    if value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < minimum or value.strip() != value:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number >= {minimum}.")
+    return number
 
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# ---------------------------------------------------------------------------------------------
+# Core: debug mode, secret key, hosts
+# ---------------------------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", False)
 
+# The development key is in the repository, so it is only ever used with DEBUG really on.
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-only-used-when-DEBUG-is-on"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "django-insecure-development-key-only-used-when-DEBUG-is-on"
+if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    raise ImproperlyConfigured("SECRET_KEY must be set (to a private value) when DEBUG is off.")
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -61,6 +94,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that reads the database: a request that writes, curates or is signed in
+    # reads from the primary (only matters with DATABASE_REPLICA_URLS).
+    "wps_portal.db_routing.PrimaryPinningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -88,12 +124,26 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "wps_portal.wsgi.application"
 
+# ---------------------------------------------------------------------------------------------
+# Databases: one primary (DATABASE_URL) and optional read replicas (DATABASE_REPLICA_URLS)
+# ---------------------------------------------------------------------------------------------
+# Persistent connections save a connect per request; health checks drop one the server closed.
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_max_age=CONN_MAX_AGE,
+        conn_health_checks=True,
     )
 }
+# Anonymous GET/HEAD requests read from a replica; writes, reads inside a write, the admin and
+# signed-in users use the primary (wps_portal/db_routing.py).
+REPLICA_DATABASES = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    REPLICA_DATABASES.append(_alias)
+DATABASE_ROUTERS = ["wps_portal.db_routing.ReplicaRouter"] if REPLICA_DATABASES else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -111,25 +161,29 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# After `collectstatic` (a production deploy) files are served under hashed names with far-future
-# caching; before it (development, tests, `make run`) whitenoise serves them from the finders.
-_MANIFEST = (STATIC_ROOT / "staticfiles.json").exists()
+# With DEBUG off (`make serve`, which runs collectstatic first) files get content-hashed names,
+# compressed copies and far-future caching (whitenoise marks hashed names immutable). With DEBUG
+# on, and in the test suite (STATIC_MANIFEST=0 in pyproject.toml), they are served unhashed
+# straight from the app folders, so no collectstatic is needed. Chosen here, never guessed from
+# whether a manifest happens to exist: only the manifest storage writes one.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if _MANIFEST
+        if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Tests and `make run` serve static files straight from the finders, without collectstatic.
-WHITENOISE_USE_FINDERS = not _MANIFEST
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
 # Where the corpus (fixtures/) and the source documents live.
 CORPUS_DIR = Path(os.environ.get("CORPUS_DIR", BASE_DIR / "fixtures"))
 SOURCES_DIR = Path(os.environ.get("SOURCES_DIR", BASE_DIR.parent / "shared" / "sources"))
 
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
+# The number of proxies in front of the app (README, "Deploy"); 0 = the client's own address.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -146,6 +200,9 @@ REST_FRAMEWORK = {
     if API_ANON_RATE.lower() == "none"
     else ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": None if API_ANON_RATE.lower() == "none" else API_ANON_RATE},
+    # How many proxies in front append to X-Forwarded-For; 0 ignores the header, so a client
+    # cannot pick its own throttle key (see "HTTPS and proxies" below).
+    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -175,7 +232,29 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# ---------------------------------------------------------------------------------------------
+# Cache and sessions: Redis when REDIS_URL is set, shared by every worker and server
+# ---------------------------------------------------------------------------------------------
+# Throttle counts and any cached page data live here, so they must be shared: with the per-process
+# LocMem fallback each gunicorn worker counts on its own. Without REDIS_URL (`make run`, tests)
+# nothing but Python is needed.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "wps")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # A Redis that stops answering fails a request in seconds instead of hanging a thread.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    # Sessions are read from Redis and written through to the database, so a Redis restart
+    # signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
     "version": 1,
@@ -184,7 +263,36 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-if not DEBUG:
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SESSION_COOKIE_HTTPONLY = True
-    X_FRAME_OPTIONS = "DENY"
+# ---------------------------------------------------------------------------------------------
+# HTTPS and proxies (production values: README, "Deploy")
+# ---------------------------------------------------------------------------------------------
+# Off by default so `make serve` works over plain HTTP on 127.0.0.1; behind a TLS proxy the
+# operator turns them on, and `check --deploy --fail-level WARNING` is clean with those values.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# "HTTP_X_FORWARDED_PROTO,https": trust this header (set by the proxy) to mean the request came
+# over HTTPS. Only safe when the proxy always sets or strips it.
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "")
+if _proxy_ssl_header:
+    _header, _, _value = _proxy_ssl_header.partition(",")
+    if not _header.startswith("HTTP_") or not _value or "," in _value:
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER={_proxy_ssl_header!r}: expected 'HTTP_HEADER_NAME,value', "
+            "e.g. 'HTTP_X_FORWARDED_PROTO,https'."
+        )
+    SECURE_PROXY_SSL_HEADER = (_header, _value)
+# NUM_PROXIES is read above, with the API settings.
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# After signing in (the admin is the only sign-in), and when a `next` is refused as unsafe: the
+# admin index, not Django's default /accounts/profile/ which this site does not have.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
