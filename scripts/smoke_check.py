@@ -48,7 +48,9 @@ def run(smoke: Smoke, anon_rate: int) -> None:
     status, headers, body = smoke.get("/")
     page = body.decode("utf-8", "replace")
     smoke.check("home page 200", status == 200, f"got {status}")
-    smoke.check("X-Frame-Options DENY", headers.get("X-Frame-Options") == "DENY", str(headers.get("X-Frame-Options")))
+    smoke.check(
+        "X-Frame-Options DENY", headers.get("X-Frame-Options") == "DENY", str(headers.get("X-Frame-Options"))
+    )
     smoke.check("X-Content-Type-Options nosniff", headers.get("X-Content-Type-Options") == "nosniff")
 
     stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page)
@@ -70,7 +72,11 @@ def run(smoke: Smoke, anon_rate: int) -> None:
         smoke.check(f"GET {detail.group(1)} 200", status == 200, f"got {status}")
 
     status, _, body = smoke.get("/nope-not-a-page/")
-    smoke.check("unknown page is a 404 without a traceback", status == 404 and b"Traceback" not in body, f"got {status}")
+    smoke.check(
+        "unknown page is a 404 without a traceback",
+        status == 404 and b"Traceback" not in body,
+        f"got {status}",
+    )
 
     status, _, body = smoke.get("/api/v1/partners/?page_size=5")
     ok = status == 200 and len(json.loads(body).get("results", [])) == 5
@@ -100,7 +106,8 @@ def run(smoke: Smoke, anon_rate: int) -> None:
     # anon_rate anonymous API requests per minute succeed in all, whatever X-Forwarded-For says.
     extra = anon_rate + 10 - smoke.api_calls
     statuses = [
-        smoke.get("/api/v1/programmes/", {"X-Forwarded-For": f"198.51.100.{n % 250}"})[0] for n in range(extra)
+        smoke.get("/api/v1/programmes/", {"X-Forwarded-For": f"198.51.100.{n % 250}"})[0]
+        for n in range(extra)
     ]
     allowed = smoke.api_calls - extra + statuses.count(200)
     smoke.check(
