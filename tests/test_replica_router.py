@@ -12,11 +12,12 @@ import os
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory, override_settings
 
 from partners.models import Partner
 from wps_portal import services
-from wps_portal.db_routing import ReplicaRouter, request_needs_primary, use_primary
+from wps_portal.db_routing import PrimaryPinningMiddleware, ReplicaRouter, request_needs_primary, use_primary
 
 
 @pytest.fixture
@@ -64,6 +65,28 @@ def test_reads_of_a_pinned_request_go_to_the_primary(router):
 def test_which_requests_read_from_the_primary(method, path, extra, primary):
     request = getattr(RequestFactory(), method)(path, **extra)
     assert request_needs_primary(request) is primary
+
+
+def test_one_request_reads_from_one_replica_throughout(router):
+    def view(request):
+        view.seen = {router.db_for_read(Partner) for _ in range(30)}
+        return HttpResponse()
+
+    for _ in range(5):
+        PrimaryPinningMiddleware(view)(RequestFactory().get("/partners/"))
+        assert len(view.seen) == 1 and view.seen <= {"replica1", "replica2"}
+    PrimaryPinningMiddleware(view)(RequestFactory().post("/api/v1/partners/"))
+    assert view.seen == {"default"}
+
+
+def test_a_streamed_response_keeps_reading_where_its_request_did(router):
+    def view(request):
+        return StreamingHttpResponse(router.db_for_read(Partner) for _ in range(3))
+
+    pinned = PrimaryPinningMiddleware(view)(RequestFactory().get("/partners/", HTTP_AUTHORIZATION="Token x"))
+    assert b"".join(pinned.streaming_content) == b"default" * 3
+    public = b"".join(PrimaryPinningMiddleware(view)(RequestFactory().get("/partners/")).streaming_content)
+    assert public in {b"replica1" * 3, b"replica2" * 3}
 
 
 needs_replica = pytest.mark.skipif(
