@@ -46,7 +46,9 @@ run: setup
 # Production (README, "Deploy"): settings come from the environment (DEBUG off, SECRET_KEY,
 # DATABASE_URL, REDIS_URL, ...); gunicorn's settings are in gunicorn.conf.py. The corpus is loaded
 # once by hand (`manage.py load_corpus`), not at every start, so curators' edits are never undone.
+# The deploy check prints what a public server should change (it does not stop a local start).
 serve: install
+	$(PY) manage.py check --deploy
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
 	PORT=$(PORT) exec $(VENV)/bin/gunicorn --config gunicorn.conf.py

@@ -99,7 +99,14 @@ def test_the_deploy_check_is_clean_with_the_documented_production_values():
 def test_the_deploy_check_fails_without_them():
     result = run_django("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=A_PRODUCTION_KEY)
     assert result.returncode != 0
-    for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+    for warning in (
+        "security.W004",
+        "security.W008",
+        "security.W012",
+        "security.W016",
+        "wps_portal.W001",
+        "wps_portal.W002",
+    ):
         assert warning in result.stdout + result.stderr
 
 
