@@ -35,6 +35,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import services
 from .choices import DatePrecision, Status
@@ -256,6 +258,9 @@ class Field:
     default: object = None
     keep_default: bool = False
     deferred: bool = False  # written after every record of the kind (references within a kind)
+    # ``field: null`` means empty, not the default (a record never verified, in a corpus whose
+    # corpus.yaml gives every record a last_verified date); the export writes it so.
+    null_overrides_default: bool = False
 
     @property
     def attrs(self) -> tuple[str, ...]:
@@ -274,7 +279,12 @@ def _status_field() -> Field:
 
 
 def _last_verified_field() -> Field:
-    return Field("last_verified", Day(), default=lambda doc, ctx, **_: ctx.defaults.get("last_verified"))
+    return Field(
+        "last_verified",
+        Day(),
+        default=lambda doc, ctx, **_: ctx.defaults.get("last_verified"),
+        null_overrides_default=True,
+    )
 
 
 @dataclass
@@ -356,7 +366,8 @@ class Spec:
                 parsed = f.type.parse(value)
             except Invalid as exc:
                 raise Invalid(exc.message, _join(path, f.name) + exc.path) from None
-            if parsed in (None, "", []) and value in (None, "", []):
+            explicit_null = f.null_overrides_default and f.name in raw and value is None
+            if parsed in (None, "", []) and value in (None, "", []) and not explicit_null:
                 parsed = f.default_for(doc, position=position, parent=parent, ctx=ctx)
             doc[f.name] = parsed
         if self.normalize:
@@ -459,9 +470,10 @@ class Spec:
 
 
 def _canonical(spec: Spec, name: str, value):
-    """A field's value in a form where equal means equal: rows without a position are a set."""
+    """A field's value in a form where equal means equal: rows whose place in the list means
+    nothing (aliases; lessons, which carry their own order) are a set, and so are references."""
     f = spec.by_name[name]
-    if isinstance(f.type, Rows) and not f.type.spec.position and not f.type.spec.sort:
+    if isinstance(f.type, Rows) and not f.type.spec.position:
         return sorted(json.dumps(row, sort_keys=True, ensure_ascii=False) for row in value)
     if isinstance(f.type, Refs):
         return sorted(value)
@@ -795,7 +807,28 @@ def describe_difference(database, fixtures) -> str:
         parts = [f"database only: {_row_label(r)}" for r in database if dump(r) not in in_fixtures]
         parts += [f"fixtures only: {_row_label(r)}" for r in fixtures if dump(r) not in in_database]
         return "; ".join(parts) or "same rows, different order"
+    if isinstance(database, str) and isinstance(fixtures, str):
+        database, fixtures = _where_texts_differ(database, fixtures)
     return f"database {_short(database)}, fixtures {_short(fixtures)}"
+
+
+def _where_texts_differ(a: str, b: str, context: int = 25) -> tuple[str, str]:
+    """The part of two texts that differs, with a little context: "…in Black. A curator added"."""
+    if len(a) <= 70 and len(b) <= 70:
+        return a, b
+    prefix = 0
+    while prefix < min(len(a), len(b)) and a[prefix] == b[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(a), len(b)) - prefix and a[-1 - suffix] == b[-1 - suffix]:
+        suffix += 1
+    start = max(0, prefix - context)
+
+    def excerpt(text: str) -> str:
+        end = min(len(text), len(text) - suffix + context)
+        return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+    return excerpt(a), excerpt(b)
 
 
 @dataclass
@@ -823,43 +856,61 @@ class LoadReport:
         return self.created + self.updated + self.deleted
 
     def lines(self) -> list[str]:
-        head = "Dry run, nothing changed: " if self.dry_run else ""
-        out = [
-            f"{head}{self.files} files read from {self.directory}: {len(self.created_records)} records "
-            f"created, {len({(d.kind, d.label) for d in self.updated_fields})} updated to the fixtures, "
-            f"{len({(d.kind, d.label) for d in self.kept})} with curators' changes kept, "
-            f"{len({(d.kind, d.label) for d in self.overwritten})} with curators' changes overwritten, "
-            f"{self.unchanged} unchanged; rows written: {self.created} created, {self.updated} updated, "
-            f"{self.deleted} deleted."
-        ]
+        def records(items) -> int:
+            return len({(d.kind, d.label) for d in items})
+
+        summary = _(
+            "%(files)s read from %(directory)s: %(created)s created, %(updated)s updated to the fixtures, "
+            "%(kept)s with curators' changes kept, %(overwritten)s with curators' changes overwritten, "
+            "%(unchanged)s unchanged; rows written: %(rows_created)s created, %(rows_updated)s updated, "
+            "%(rows_deleted)s deleted."
+        ) % {
+            "files": ngettext("%d file", "%d files", self.files) % self.files,
+            "directory": self.directory,
+            "created": ngettext("%d record", "%d records", len(self.created_records))
+            % len(self.created_records),
+            "updated": records(self.updated_fields),
+            "kept": records(self.kept),
+            "overwritten": records(self.overwritten),
+            "unchanged": self.unchanged,
+            "rows_created": self.created,
+            "rows_updated": self.updated,
+            "rows_deleted": self.deleted,
+        }
+        out = [_("Dry run, nothing changed: %s") % summary if self.dry_run else summary]
 
         def section(title: str, items: list) -> None:
             if items:
                 out.append(title)
                 out.extend(f"  {item if isinstance(item, str) else item.describe()}" for item in items)
 
-        section("Created:", self.created_records)
+        section(_("Created:"), self.created_records)
         section(
-            "Updated to the fixtures (nobody had edited these fields since the last load):",
+            _("Updated to the fixtures (nobody had edited these fields since the last load):"),
             self.updated_fields,
         )
         section(
-            "Kept a curator's change (the database differs from the fixtures; `export_corpus` writes it "
-            "back, `--overwrite` replaces it):",
+            _(
+                "Kept a curator's change (the database differs from the fixtures; `export_corpus` writes it "
+                "back, `--overwrite` replaces it):"
+            ),
             self.kept,
         )
-        section("Overwrote a curator's change with the fixtures (--overwrite):", self.overwritten)
+        section(_("Overwrote a curator's change with the fixtures (--overwrite):"), self.overwritten)
         section(
-            "Deleted by a curator since the last load, not re-created (--overwrite re-creates):",
+            _("Deleted by a curator since the last load, not re-created (--overwrite re-creates):"),
             self.not_recreated,
         )
         section(
-            "No longer stated by the loaded files, left as they are (--unpublish-missing unpublishes them):",
+            _(
+                "No longer stated by the loaded files, left as they are (--unpublish-missing unpublishes them):"
+            ),
             self.missing,
         )
-        section("No longer stated by the loaded files, unpublished (relations deleted):", self.unpublished)
+        section(_("No longer stated by the loaded files, unpublished (relations deleted):"), self.unpublished)
         section(
-            "In the database only (added by curators; `export_corpus` writes them out):", self.database_only
+            _("In the database only (added by curators; `export_corpus` writes them out):"),
+            self.database_only,
         )
         return out
 
@@ -1153,13 +1204,13 @@ def _compact(spec: Spec, doc: dict, ctx: Context, *, position: int, parent: dict
                 _compact(f.type.spec, row, ctx, position=i, parent=doc, top=False)
                 for i, row in enumerate(value)
             ]
+        default = f.default_for(doc, position=position, parent=parent, ctx=ctx)
+        if value is None and f.null_overrides_default and default is not None:
+            out[f.name] = None
+            continue
         if value in (None, "", []) and not f.required:
             continue
-        if (
-            not f.keep_default
-            and not f.required
-            and value == f.default_for(doc, position=position, parent=parent, ctx=ctx)
-        ):
+        if not f.keep_default and not f.required and value == default:
             continue
         out[f.name] = value
     if not top and _fits(out):
@@ -1243,7 +1294,7 @@ def export_corpus(directory: Path | str) -> ExportReport:
                 if isinstance(f.type, Inline):
                     rows = sorted(inline_rows.get((spec.name, key[0]), []), key=lambda r: _sortable(r[0]))
                     if rows:
-                        compact = _insert_before(compact, f.name, [row for _, row in rows], spec)
+                        compact = _insert_before(compact, f.name, [row for _position, row in rows], spec)
             records.append(compact)
         files[file] = records
         report.records += len(records)
