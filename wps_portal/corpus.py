@@ -763,10 +763,6 @@ def registered_kinds() -> list[Spec]:
     return kinds
 
 
-def kind_named(name: str) -> Spec:
-    return next(spec for spec in registered_kinds() if spec.name == name)
-
-
 # -- the report ------------------------------------------------------------------------------
 
 
