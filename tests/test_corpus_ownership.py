@@ -250,3 +250,16 @@ def test_the_loader_writes_through_the_write_path_as_the_loader(mini_corpus, mon
     monkeypatch.setattr(services, "save", spy)
     load_corpus(mini_corpus)
     assert seen and set(seen) == {services.Via.LOADER}
+
+
+def test_a_record_with_no_load_record_counts_as_curated_where_it_differs(tmp_path):
+    """A database loaded before the rule existed, or a record made in the admin with a fixture's
+    slug: the loader cannot tell who wrote it, so it keeps the database's values and says so."""
+    LoadedRecord.objects.filter(kind="partner", key=KWN).delete()
+    corpus = copy_corpus(tmp_path)
+    path = corpus / "partners/kosovo.yaml"
+    path.write_text(path.read_text().replace("founded_year: 2000", "founded_year: 1999", 1))
+    report = load_corpus(corpus)
+    assert Partner.objects.get(slug=KWN).founded_year == 2000
+    assert [(d.label, d.field) for d in report.kept] == [(KWN, "founded_year")]
+    assert LoadedRecord.objects.filter(kind="partner", key=KWN).exists()  # from now on, it can tell
