@@ -34,6 +34,8 @@ install: $(STAMP)
 db: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 
+# Under the ownership rule (README, "Who owns the data"): creates what is new, never undoes a
+# curator's edit, reports what differs; on a second run it writes nothing.
 corpus: db
 	DEBUG=1 $(PY) manage.py load_corpus
 

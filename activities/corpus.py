@@ -1,145 +1,116 @@
-"""Corpus kinds of this app: programmes (with phases and thematic areas) and activities."""
+"""Corpus kinds of this app: programmes (with phases and thematic areas) and activities.
 
-from partners.models import Country, Partner
-from wps_portal.corpus import (
-    PUBLIC_FIELDS,
-    Kind,
-    LoadContext,
-    fields,
-    partial_date,
-    public_values,
-    text,
+Each kind is a declaration (wps_portal.corpus.Spec) that drives loading, dry runs and export.
+"""
+
+from partners.choices import Role
+from wps_portal.corpus import INTEGER, Choice, Field, Invalid, PartialDate, Ref, Refs, Rows, Spec
+
+from .choices import ActivityType
+
+PHASE = Spec(
+    "phase",
+    "activities.Phase",
+    key=("slug",),
+    parent="programme",
+    related="phases",
+    sort=("number",),
+    unique_key=True,
+    fields=[
+        Field("number", INTEGER, required=True),
+        Field("slug", required=True),
+        Field("name", required=True),
+        Field("start_year", INTEGER),
+        Field("end_year", INTEGER),
+        Field("description"),
+    ],
 )
 
-from .models import Activity, Phase, Programme, ThematicArea
+THEMATIC_AREA = Spec(
+    "thematic area",
+    "activities.ThematicArea",
+    key=("slug",),
+    parent="programme",
+    related="thematic_areas",
+    position="order",
+    position_start=1,
+    unique_key=True,
+    fields=[Field("code"), Field("slug", required=True), Field("name", required=True), Field("description")],
+)
+
+PROGRAMME = Spec(
+    "programme",
+    "activities.Programme",
+    key=("slug",),
+    files="programmes.yaml",
+    default_file="programmes.yaml",
+    public=True,
+    fields=[
+        Field("slug", required=True),
+        Field("name", required=True),
+        Field("short_name"),
+        Field("description"),
+        Field("start_year", INTEGER),
+        Field("end_year", INTEGER),
+        Field("countries", Refs("partners.Country", "code")),
+        Field("lead", Ref("partners.Partner")),
+        Field("phases", Rows(PHASE)),
+        Field("thematic_areas", Rows(THEMATIC_AREA)),
+    ],
+)
+
+PARTICIPANT = Spec(
+    "participant",
+    "activities.Participation",
+    key=("partner", "role"),
+    parent="activity",
+    related="participations",
+    fields=[
+        Field("partner", Ref("partners.Partner"), required=True),
+        Field("role", Choice(Role), required=True),
+        Field("note"),
+    ],
+)
+
+OUTPUT = Spec(
+    "output",
+    "activities.Output",
+    key=("quantity", "unit"),
+    parent="activity",
+    related="outputs",
+    position="order",
+    fields=[Field("quantity", INTEGER, required=True), Field("unit", required=True), Field("note")],
+)
 
 
-def load_programme(record: dict, ctx: LoadContext) -> None:
-    fields(
-        ctx,
-        record,
-        required=("slug", "name"),
-        optional=(
-            "short_name", "description", "start_year", "end_year", "countries", "lead", "phases",
-            "thematic_areas", *PUBLIC_FIELDS,
-        ),
-    )  # fmt: skip
-    ctx.claim("programme", record["slug"])
-    programme = ctx.upsert(
-        Programme,
-        {"slug": record["slug"]},
-        {
-            "name": text(record, "name"),
-            "short_name": text(record, "short_name"),
-            "description": text(record, "description"),
-            "start_year": record.get("start_year"),
-            "end_year": record.get("end_year"),
-            "lead": ctx.get(Partner, "lead", record.get("lead")),
-            **public_values(ctx, record),
-        },
-    )
-    ctx.set_m2m(
-        programme, "countries", ctx.get_many(Country, "countries", record.get("countries"), lookup="code")
-    )
-    ctx.sync_citations(programme, record.get("citations"))
-    for phase in record.get("phases") or []:
-        fields(
-            ctx,
-            phase,
-            required=("number", "slug", "name"),
-            optional=("start_year", "end_year", "description"),
-        )
-        ctx.claim("phase", phase["slug"])
-        ctx.upsert(
-            Phase,
-            {"slug": phase["slug"]},
-            {
-                "programme": programme,
-                "number": phase["number"],
-                "name": text(phase, "name"),
-                "start_year": phase.get("start_year"),
-                "end_year": phase.get("end_year"),
-                "description": text(phase, "description"),
-            },
-        )
-    for order, area in enumerate(record.get("thematic_areas") or [], start=1):
-        fields(ctx, area, required=("slug", "name"), optional=("code", "description"))
-        ctx.claim("thematic area", area["slug"])
-        ctx.upsert(
-            ThematicArea,
-            {"slug": area["slug"]},
-            {
-                "programme": programme,
-                "code": text(area, "code"),
-                "name": text(area, "name"),
-                "description": text(area, "description"),
-                "order": order,
-            },
-        )
+def _end_needs_start(doc: dict) -> None:
+    if doc["end"] and not doc["start"]:
+        raise Invalid("an end needs a start", "start")
 
 
-def load_activity(record: dict, ctx: LoadContext) -> None:
-    fields(
-        ctx,
-        record,
-        required=("slug", "title", "type"),
-        optional=(
-            "summary", "programme", "phase", "thematic_area", "start", "end", "location",
-            "countries", "participants", "outputs", *PUBLIC_FIELDS,
-        ),
-    )  # fmt: skip
-    ctx.claim("activity", record["slug"])
-    start, start_precision = partial_date(ctx, record, "start")
-    end, end_precision = partial_date(ctx, record, "end")
-    if end and not start:
-        raise ctx.error("an end needs a start", "start")
-    activity = ctx.upsert(
-        Activity,
-        {"slug": record["slug"]},
-        {
-            "title": text(record, "title"),
-            "summary": text(record, "summary"),
-            "type": record["type"],
-            "programme": ctx.get(Programme, "programme", record.get("programme")),
-            "phase": ctx.get(Phase, "phase", record.get("phase")),
-            "thematic_area": ctx.get(ThematicArea, "thematic_area", record.get("thematic_area")),
-            "start_date": start,
-            "start_precision": start_precision,
-            "end_date": end,
-            "end_precision": end_precision,
-            "location": text(record, "location"),
-            **public_values(ctx, record),
-        },
-    )
-    ctx.set_m2m(
-        activity, "countries", ctx.get_many(Country, "countries", record.get("countries"), lookup="code")
-    )
-    participations = []
-    for index, participant in enumerate(record.get("participants") or []):
-        fields(ctx, participant, required=("partner", "role"), optional=("note",))
-        partner = ctx.get(Partner, f"participants[{index}].partner", participant["partner"])
-        participations.append(
-            {"partner_id": partner.pk, "role": participant["role"], "note": text(participant, "note")}
-        )
-    ctx.sync_children(
-        activity.participations.all(), ("partner_id", "role"), participations, activity=activity
-    )
-    outputs = []
-    for order, output in enumerate(record.get("outputs") or []):
-        fields(ctx, output, required=("quantity", "unit"), optional=("note",))
-        outputs.append(
-            {
-                "order": order,
-                "quantity": output["quantity"],
-                "unit": text(output, "unit"),
-                "note": text(output, "note"),
-            }
-        )
-    ctx.sync_children(activity.outputs.all(), ("order",), outputs, activity=activity)
-    ctx.sync_citations(activity, record.get("citations"))
+ACTIVITY = Spec(
+    "activity",
+    "activities.Activity",
+    key=("slug",),
+    files="activities/*.yaml",
+    default_file="activities/added-in-the-registry.yaml",
+    public=True,
+    check=_end_needs_start,
+    fields=[
+        Field("slug", required=True),
+        Field("title", required=True),
+        Field("type", Choice(ActivityType), required=True),
+        Field("summary"),
+        Field("programme", Ref("activities.Programme")),
+        Field("phase", Ref("activities.Phase")),
+        Field("thematic_area", Ref("activities.ThematicArea")),
+        Field("start", PartialDate(), attr=("start_date", "start_precision")),
+        Field("end", PartialDate(), attr=("end_date", "end_precision")),
+        Field("location"),
+        Field("countries", Refs("partners.Country", "code")),
+        Field("participants", Rows(PARTICIPANT)),
+        Field("outputs", Rows(OUTPUT)),
+    ],
+)
 
-
-KINDS = [
-    Kind("programmes", "programmes.yaml", load_programme),
-    Kind("activities", "activities/*.yaml", load_activity),
-]
+KINDS = [PROGRAMME, ACTIVITY]

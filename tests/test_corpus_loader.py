@@ -119,7 +119,7 @@ def test_a_bad_record_rolls_back_the_whole_load(mini_corpus):
         load_corpus(mini_corpus)
     assert error.value.file == "activities/test.yaml"
     assert error.value.record == "slug=test-launch"
-    assert error.value.field == "role"
+    assert error.value.field == "participants[0].role"
     assert snapshot() == before
     assert not Partner.objects.filter(name="Renamed NGO").exists()
 
@@ -214,7 +214,7 @@ def test_a_link_stated_twice_is_one_link_and_reloading_keeps_it_still(mini_corpu
     assert (second.created, second.updated, second.deleted) == (0, 0, 0)
 
 
-def test_a_link_no_longer_stated_is_removed(mini_corpus):
+def test_a_link_no_longer_stated_is_reported_and_removed_only_on_request(mini_corpus):
     load_corpus(mini_corpus)
     partners = (
         (mini_corpus / "partners/test.yaml")
@@ -224,8 +224,12 @@ def test_a_link_no_longer_stated_is_removed(mini_corpus):
         )
     )
     (mini_corpus / "partners/test.yaml").write_text(partners)
-    load_corpus(mini_corpus)
+    report = load_corpus(mini_corpus)
+    assert Partner.objects.get(slug="test-member-ngo").relations_from.exists()
+    assert any("test-member-ngo member-of test-womens-network" in line for line in report.missing)
+    report = load_corpus(mini_corpus, unpublish_missing=True)
     assert not Partner.objects.get(slug="test-member-ngo").relations_from.exists()
+    assert any("test-member-ngo member-of test-womens-network" in line for line in report.unpublished)
 
 
 def test_records_take_the_corpus_wide_last_verified_date(mini_corpus):

@@ -238,3 +238,27 @@ class Citation(TimestampedModel):
 
     def __str__(self):
         return f"{self.source.key}: “{self.excerpt[:60]}…”"
+
+
+class LoadedRecord(models.Model):
+    """What the corpus loader last stated for one record: the canonical document it applied,
+    and where the fixtures state it. Comparing fixtures, this and the database tells a curator's
+    edit from the loader's own (README, "Who owns the data")."""
+
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=400, help_text=_("The record's natural key."))
+    file = models.CharField(max_length=300, help_text=_("The fixture file that states it."))
+    position = models.PositiveIntegerField(default=0, help_text=_("Its place in that file (or list)."))
+    stated_on = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("The record it is written inside, if any (a partner's relations)."),
+    )
+    values = models.JSONField(help_text=_("The fixture values the last load stated."))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="wps_portal_loadedrecord_unique")]
+        verbose_name = _("loaded record")
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"

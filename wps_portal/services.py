@@ -88,11 +88,15 @@ def save(instance: models.Model, *, validate: bool = True, exclude: Iterable[str
 
 def delete(instance: models.Model) -> None:
     owners = _search_owners(instance, include_self=False)
-    model = type(instance)
+    written = {type(instance), *(type(o) for o in owners)}
     with transaction.atomic():
         instance.delete()
+        pending = _batch.get()
+        if pending is not None:
+            pending.update(written)
+            return
         _refresh(owners)
-        _after_commit({model, *(type(o) for o in owners)})
+        _after_commit(written)
 
 
 def update(queryset: models.QuerySet, **values) -> int:
@@ -111,8 +115,41 @@ def changed(*instances: models.Model) -> None:
     owners: list[models.Model] = []
     for instance in instances:
         owners.extend(_search_owners(instance, include_self=True))
+    written = {type(i) for i in instances} | {type(o) for o in owners}
+    pending = _batch.get()
+    if pending is not None:
+        pending.update(written)
+        return
     _refresh(owners)
-    _after_commit({type(i) for i in instances} | {type(o) for o in owners})
+    _after_commit(written)
+
+
+_batch: contextvars.ContextVar[set | None] = contextvars.ContextVar("wps_write_batch", default=None)
+
+
+@contextmanager
+def batch():
+    """Many writes as one: inside the block, :func:`save`, :func:`changed` and :func:`delete` note
+    which kinds of record were written, and on leaving it the search text of those kinds is
+    refreshed once (only the stale rows are written) and the hooks run once. For the corpus
+    loader, which writes hundreds of records in one transaction."""
+    if _batch.get() is not None:
+        yield
+        return
+    written: set[type[models.Model]] = set()
+    token = _batch.set(written)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    from .models import PublicModel
+    from .search import refresh_search_text
+
+    searchable = [m for m in written if issubclass(m, PublicModel)]
+    if searchable:
+        refresh_search_text(searchable)
+    if written:
+        _after_commit(written)
 
 
 def _search_owners(instance: models.Model, *, include_self: bool) -> list[models.Model]:
