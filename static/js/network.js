@@ -15,6 +15,7 @@
     "civil-society": "ellipse", "government": "round-rectangle", "security": "diamond",
     "international": "hexagon", "other": "triangle"
   };
+  var HUBS = 15;
   var EDGE_COLOURS = { "activity": "#9aa5b1", "case-study": "#c49a6c", "part-of": "#333333" };
 
   function text(el, value) { el.textContent = value; return el; }
@@ -23,12 +24,19 @@
   function drawGraph(container, data) {
     var n = data.nodes, maxDegree = 1;
     n.forEach(function (node) { if (node.degree > maxDegree) maxDegree = node.degree; });
+    // The best-linked partners are labelled at once; every label shows on zooming in.
+    var hubs = {};
+    n.slice().sort(function (a, b) { return b.degree - a.degree; }).slice(0, HUBS).forEach(function (node) {
+      if (node.degree > 0) hubs[node.id] = true;
+    });
     var elements = n.map(function (node) {
       return { group: "nodes", data: {
-        id: node.id, label: node.label, name: node.name, url: node.url, kind: node.kind,
+        id: node.id, label: node.label, name: node.name, hub: !!hubs[node.id], url: node.url, kind: node.kind,
         kindLabel: node.kind_label, country: node.country,
         colour: KIND_COLOURS[node.kind] || "#777", shape: SECTOR_SHAPES[node.sector] || "ellipse",
-        size: 14 + 46 * Math.sqrt(node.degree / maxDegree)
+        size: 12 + 48 * Math.sqrt(node.degree / maxDegree),
+        // Hubs' labels are large enough to show at once; the others appear on zooming in.
+        fontSize: 9 + 5 * Math.sqrt(node.degree / maxDegree)
       } };
     });
     data.edges.forEach(function (e, i) {
@@ -48,21 +56,28 @@
       style: [
         { selector: "node", style: {
           "background-color": "data(colour)", "shape": "data(shape)", "width": "data(size)",
-          "height": "data(size)", "label": "data(label)", "font-size": 9, "color": "#1d232b",
+          "height": "data(size)", "label": "", "font-size": "data(fontSize)", "color": "#1d232b",
           "text-valign": "bottom", "text-margin-y": 2, "text-outline-color": "#fff",
-          "text-outline-width": 2, "border-width": 1, "border-color": "#fff", "min-zoomed-font-size": 7
+          "text-outline-width": 2, "text-wrap": "ellipsis", "text-max-width": 110, "border-width": 1, "border-color": "#fff", "min-zoomed-font-size": 6
         } },
         { selector: "edge", style: {
-          "width": "data(width)", "line-color": "data(colour)", "opacity": 0.55,
+          "width": "data(width)", "line-color": "data(colour)", "opacity": 0.3,
           "curve-style": "bezier", "target-arrow-color": "data(colour)"
         } },
-        { selector: "edge[?directed]", style: { "target-arrow-shape": "triangle", "arrow-scale": 0.8 } },
+        { selector: "edge[?directed]", style: { "target-arrow-shape": "triangle", "arrow-scale": 0.8, "opacity": 0.7 } },
+        { selector: "node[?hub], node.labelled", style: { "label": "data(label)" } },
         { selector: ".faded", style: { "opacity": 0.08 } },
         { selector: "edge:selected", style: { "line-color": "#ffbf47", "target-arrow-color": "#ffbf47", "opacity": 1, "width": 6 } },
         { selector: "node:selected", style: { "border-width": 3, "border-color": "#1d232b" } }
       ],
-      layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 9000; },
-                idealEdgeLength: function () { return 60; }, numIter: 1500 }
+      layout: {
+        name: "cose", animate: false, randomize: false, numIter: 1500, gravity: 0.4,
+        componentSpacing: 40, nodeOverlap: 8,
+        nodeRepulsion: function () { return 60000; },
+        idealEdgeLength: function (edge) { return edge.data("directed") ? 40 : 90; },
+        // Co-participation edges (many, from large meetings) pull less than stated relations.
+        edgeElasticity: function (edge) { return edge.data("directed") ? 100 : 20 + 10 * edge.data("weight"); }
+      }
     });
     return cy;
   }
@@ -93,11 +108,13 @@
       while (th.firstChild) button.appendChild(th.firstChild);
       th.appendChild(button);
       button.addEventListener("click", function () {
-        var descending = th.getAttribute("aria-sort") !== "descending";
+        // First click: numbers largest first, text A to Z; the next click reverses.
+        var numeric = th.getAttribute("data-sort") === "number";
+        var current = th.getAttribute("aria-sort");
+        var descending = current ? current === "ascending" : numeric;
         headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", descending ? "descending" : "ascending");
         var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
-        var numeric = th.getAttribute("data-sort") === "number";
         rows.sort(function (a, b) {
           var x = a.cells[index], y = b.cells[index];
           var vx = x.getAttribute("data-value") || x.textContent.trim();
@@ -127,8 +144,11 @@
     cy.on("mouseover", "node", function (event) {
       var hood = event.target.closedNeighborhood();
       cy.elements().not(hood).addClass("faded");
+      hood.nodes().addClass("labelled");
     });
-    cy.on("mouseout", "node", function () { cy.elements().removeClass("faded"); });
+    cy.on("mouseout", "node", function () { cy.elements().removeClass("faded"); cy.nodes().removeClass("labelled"); });
+    var start = cy.zoom();
+    cy.on("zoom", function () { cy.nodes().toggleClass("labelled", cy.zoom() > start * 1.8); });
     cy.on("tap", "edge", function (event) { showEdge(info, data, event.target); });
     window.wpsNetwork = cy; // for the browser tests and the curious
   });
