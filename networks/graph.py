@@ -15,7 +15,8 @@ records linking them are those the activities and case-study lists show.
 Metrics are computed on the undirected graph in which every pair of linked partners is one link
 weighing the sum of its edges' weights: degree (linked partners), weighted degree, betweenness
 centrality (normalised, on unweighted shortest paths: how often a partner lies on the shortest
-path between two others, i.e. bridges them) and connected components.
+path between two others, i.e. bridges them; estimated from a sample above
+``BETWEENNESS_EXACT_UP_TO`` partners) and connected components.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ from .filtersets import ACTIVITY_ONLY_PARAMS, ACTIVITY_PARAMS, CASE_STUDY_PARAMS
 KIND_ORDER = {kind: i for i, kind in enumerate(EDGE_KINDS)}
 KIND_LABELS = dict(PartnerKind.choices)
 RELATION = "relation"
+# Betweenness is exact up to this many partners; above, estimated from this many sampled partners
+# (seeded: the same data gives the same figures).
+BETWEENNESS_EXACT_UP_TO = 600
+BETWEENNESS_SAMPLES = 300
 
 
 @dataclass
@@ -480,7 +485,12 @@ def _measure(nodes: list[Node], edges, order) -> Network:
             graph[e.source][e.target]["weight"] += e.weight
         else:
             graph.add_edge(e.source, e.target, weight=e.weight)
-    betweenness = nx.betweenness_centrality(graph) if len(graph) > 2 else dict.fromkeys(graph, 0.0)
+    if len(graph) <= 2:
+        betweenness = dict.fromkeys(graph, 0.0)
+    elif len(graph) <= BETWEENNESS_EXACT_UP_TO:
+        betweenness = nx.betweenness_centrality(graph)
+    else:  # exact betweenness grows with nodes x links: estimated from sampled sources instead
+        betweenness = nx.betweenness_centrality(graph, k=BETWEENNESS_SAMPLES, seed=0)
     for node in nodes:
         node.degree = graph.degree(node.id)
         node.weighted_degree = graph.degree(node.id, weight="weight")

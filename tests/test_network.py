@@ -270,3 +270,13 @@ def test_partner_page_shows_its_network_and_metrics(client, small):
     assert 'id="ego-h"' in page
     data = json.loads(page.split('id="network-data" type="application/json">')[1].split("</script>")[0])
     assert {n["id"] for n in data["nodes"]} == {"t-alpha", "t-bravo", "t-charlie", "t-foxtrot"}
+
+
+def test_betweenness_of_a_large_network_is_estimated_the_same_each_time(monkeypatch, small):
+    from networks import graph
+
+    monkeypatch.setattr(graph, "BETWEENNESS_EXACT_UP_TO", 3)
+    monkeypatch.setattr(graph, "BETWEENNESS_SAMPLES", 4)
+    first = {n.id: n.betweenness for n in build_network(small).nodes}
+    assert first == {n.id: n.betweenness for n in build_network(small).nodes}
+    assert first["t-alpha"] > 0 and first["t-golf"] == 0
