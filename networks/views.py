@@ -4,6 +4,8 @@ from django.core.paginator import InvalidPage, Paginator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from activities.filtersets import ActivityFilterSet
+from activities.models import Activity
 from partners.choices import PartnerKind
 from partners.models import Partner
 from wps_portal.views import FilteredListView, active_filters, facet_panel, hidden_filters
@@ -11,6 +13,7 @@ from wps_portal.views import FilteredListView, active_filters, facet_panel, hidd
 from .choices import EDGE_KINDS, SECTOR_OF_KIND, Sector
 from .filtersets import NetworkFilterSet
 from .graph import network_for
+from .timeline import DEFAULT_GROUP, GROUPS, build_timeline
 
 # The links table shows this many rows a page (strongest first within each kind of link).
 LINKS_PER_PAGE = 100
@@ -160,3 +163,62 @@ def picture_data(network):
         ],
         "records": [[r.title, r.url, r.start or ""] for r in records],
     }
+
+
+class TimelineView(FilteredListView):
+    """The activities list's filters, drawn over time in lanes (``?group=``), with the table."""
+
+    filterset_class = ActivityFilterSet
+    template_name = "networks/timeline.html"
+    noun = (_("activity"), _("activities"))
+    title = _("Timeline")
+    intro = _(
+        "The activities over time, in lanes by country, programme, phase or type. A date known to "
+        "the year is drawn as the whole year, one known to the month as the whole month."
+    )
+
+    def get_queryset(self):
+        return Activity.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super(FilteredListView, self).get_context_data(**kwargs)
+        filterset, query, ignored, unknown = self.clean_query()
+        group = self.request.GET.get("group", DEFAULT_GROUP)
+        messages = [
+            _("Ignored %(param)s=%(value)s: %(reason)s")
+            % {"param": name, "value": ", ".join(self.request.GET.getlist(name)), "reason": reason}
+            for name, reason in ignored.items()
+        ]
+        if group not in GROUPS:
+            messages.append(
+                _("Ignored group=%(value)s: allowed values: %(allowed)s.")
+                % {"value": group, "allowed": ", ".join(GROUPS)}
+            )
+            group = DEFAULT_GROUP
+        unknown = [key for key in unknown if key != "group"]
+        if unknown:
+            messages.append(
+                _("Ignored unknown parameter(s): %(names)s.") % {"names": ", ".join(sorted(unknown))}
+            )
+        for key in [*unknown, "page", "group"]:
+            query.pop(key, None)
+        timeline = build_timeline(filterset.qs, group)
+        facets = facet_panel(filterset, query)
+        context.update(
+            title=self.title,
+            intro=self.intro,
+            timeline=timeline,
+            group=group,
+            groups=list(GROUPS.items()),
+            filterset=filterset,
+            query=query,
+            messages_ignored=messages,
+            facets=facets,
+            ranges=[filterset.form[name] for name in ("year_from", "year_to")],
+            hidden_filters=hidden_filters(filterset, query),
+            active_filters=active_filters(filterset, query, facets),
+            list_url=self.request.path,
+            activities_url=f"{reverse('activities:list')}{'?' + query.urlencode() if query else ''}",
+            picture=timeline.as_dict(),
+        )
+        return context

@@ -280,3 +280,35 @@ def test_betweenness_of_a_large_network_is_estimated_the_same_each_time(monkeypa
     first = {n.id: n.betweenness for n in build_network(small).nodes}
     assert first == {n.id: n.betweenness for n in build_network(small).nodes}
     assert first["t-alpha"] > 0 and first["t-golf"] == 0
+
+
+# -- the timeline --------------------------------------------------------------------------------
+
+
+def test_timeline_draws_dates_at_their_precision_and_lists_the_undated(small):
+    from networks.timeline import build_timeline
+
+    timeline = build_timeline(Activity.objects.published().filter(slug__startswith="t-"), "type")
+    [lane] = timeline.lanes
+    spans = {i.url.rstrip("/").rsplit("/", 1)[1]: (i.first_day, i.last_day) for i in lane.items}
+    assert spans == {
+        "t-act-1": (datetime.date(2008, 1, 1), datetime.date(2008, 12, 31)),  # a year-long band
+        "t-act-2": (datetime.date(2009, 6, 1), datetime.date(2009, 6, 30)),  # a month
+        "t-act-4": (datetime.date(2010, 1, 1), datetime.date(2010, 12, 31)),
+    }  # the draft activity 3 is absent
+    assert [a.slug for a in timeline.undated] == ["t-act-5"]
+    assert (timeline.first_year, timeline.last_year) == (2008, 2010)
+
+
+def test_timeline_page_groups_filters_and_counts_the_undated(client, small, django_assert_num_queries):
+    # one GROUP BY per facet of the activities list (6), the activities and their countries (2)
+    with django_assert_num_queries(8):
+        response = client.get("/timeline/", {"group": "programme"})
+    page = response.content.decode()
+    undated = Activity.objects.published().filter(start_date=None).count()
+    assert f"{undated} undated" in page and "T activity 5" in page
+    assert "T activity 3" not in page  # a draft
+    data = json.loads(page.split('id="timeline-data" type="application/json">')[1].split("</script>")[0])
+    assert "No programme" in {lane["label"] for lane in data["lanes"]}
+    bad = client.get("/timeline/", {"group": "colour"}).content.decode()
+    assert "Ignored group=colour" in bad

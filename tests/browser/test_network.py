@@ -112,3 +112,19 @@ def test_network_screenshots_at_desktop_and_phone_width(page, phone_page, site, 
             assert width <= tab.viewport_size["width"], (name, label, width)
             tab.screenshot(path=str(screenshot_dir / f"{name}-{label}.png"))
             tab.screenshot(path=str(screenshot_dir / f"{name}-{label}-full.png"), full_page=True)
+
+
+def test_the_timeline_draws_a_bar_per_dated_activity_in_each_lane(
+    page, phone_page, site, run_axe, screenshot_dir
+):
+    page.goto(site + "/timeline/?group=type")
+    page.wait_for_selector("#timeline-chart[data-drawn]")
+    bars = int(page.locator("#timeline-chart").get_attribute("data-drawn"))
+    assert bars == page.locator("table.data-table tbody tr").count() > 0
+    assert run_axe(page) == []
+    page.screenshot(path=str(screenshot_dir / "timeline-1280.png"))
+    phone_page.goto(site + "/timeline/")
+    phone_page.wait_for_selector("#timeline-chart[data-drawn]")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert run_axe(phone_page) == []
+    phone_page.screenshot(path=str(screenshot_dir / "timeline-375.png"))
