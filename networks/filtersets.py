@@ -1,5 +1,9 @@
+from django.utils.translation import gettext_lazy as _
+
 from partners.filtersets import PartnerFilterSet
-from wps_portal.filtersets import Facet
+from wps_portal.filtersets import Facet, choice_filter
+
+from .choices import EDGE_KINDS
 
 # The parameters that select the records linking partners, and which FilterSet of the records
 # each one is passed to: a case study belongs to no programme or phase.
@@ -11,7 +15,13 @@ ACTIVITY_ONLY_PARAMS = ("programme", "phase")
 
 class NetworkFilterSet(PartnerFilterSet):
     """The partners list's filters select the network's partners; its filter panel also counts
-    the partners per programme, phase and approach."""
+    the partners per programme, phase and approach. ``link`` selects the kinds of link drawn and
+    measured (all when absent), not partners."""
+
+    link = choice_filter(tuple(EDGE_KINDS.items()), _("Kind of link"), method="select_no_partners")
+
+    def select_no_partners(self, queryset, name, value):
+        return queryset
 
     facets = {
         **PartnerFilterSet.facets,

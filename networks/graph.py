@@ -283,6 +283,7 @@ class Selection:
     activities: object
     case_studies: object
     roles: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()  # kinds of edge kept; all when empty
     year_from: int | None = None
     year_to: int | None = None
 
@@ -315,6 +316,7 @@ def select(data, filterset=None) -> Selection:
         activities=activities,
         case_studies=case_studies,
         roles=tuple(cleaned.get("role") or ()),
+        links=tuple(cleaned.get("link") or ()),
         year_from=cleaned.get("year_from"),
         year_to=cleaned.get("year_to"),
     )
@@ -459,7 +461,8 @@ def build_network(selection: Selection) -> Network:
             for a, b in combinations(sorted(members[slug], key=order.get), 2):
                 edge(kind, a, b).records.append(records[slug])
 
-    return _measure(nodes, edges.values(), order)
+    kept = [e for e in edges.values() if not selection.links or e.kind in selection.links]
+    return _measure(nodes, kept, order)
 
 
 def _overlaps(start_year, end_year, year_from, year_to) -> bool:

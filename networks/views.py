@@ -60,6 +60,8 @@ class NetworkView(FilteredListView):
         network, filterset = network_for(query, filterset=filterset)
         links_page, _message = paginate_list(edge_rows(network), self.request.GET.get(LINKS_PAGE))
         facets = facet_panel(filterset, query)
+        link_label = filterset.filters["link"].label
+        chosen_links = set(query.getlist("link"))
         api = reverse("api:network")
         suffix = f"&{query.urlencode()}" if query else ""
         context.update(
@@ -72,8 +74,13 @@ class NetworkView(FilteredListView):
             messages_ignored=messages,
             facets=facets,
             ranges=[filterset.form[name] for name in ("year_from", "year_to")],
-            hidden_filters=hidden_filters(filterset, query),
-            active_filters=active_filters(filterset, query, facets),
+            hidden_filters=[(k, v) for k, v in hidden_filters(filterset, query) if k != "link"],
+            active_filters=[
+                (label, EDGE_KINDS.get(value, value) if label == link_label else value, rest)
+                for label, value, rest in active_filters(filterset, query, facets)
+            ],
+            link_choices=[(k, label, k in chosen_links) for k, label in EDGE_KINDS.items()],
+            link_label=link_label,
             list_url=self.request.path,
             links_base=f"?{query.urlencode()}&{LINKS_PAGE}=" if query else f"?{LINKS_PAGE}=",
             partners_url=f"{reverse('partners:list')}{'?' + query.urlencode() if query else ''}",

@@ -312,3 +312,19 @@ def test_timeline_page_groups_filters_and_counts_the_undated(client, small, djan
     assert "No programme" in {lane["label"] for lane in data["lanes"]}
     bad = client.get("/timeline/", {"group": "colour"}).content.decode()
     assert "Ignored group=colour" in bad
+
+
+def test_link_selects_the_kinds_of_link_drawn_and_measured_not_the_partners():
+    everything, _f = network_for(QueryDict())
+    members, _f = network_for(QueryDict("link=member-of&link=part-of"))
+    assert {e.kind for e in members.edges} == {"member-of", "part-of"}
+    assert len(members.nodes) == len(everything.nodes)
+    assert sum(n.degree for n in members.nodes) < sum(n.degree for n in everything.nodes)
+    response = APIClient().get(API, {"link": "friendship"})
+    assert response.status_code == 400 and "link" in response.json()
+
+
+def test_network_page_offers_the_kinds_of_link(client):
+    page = client.get("/network/", {"link": "member-of"}).content.decode()
+    assert 'name="link" value="member-of" checked' in page
+    assert "Kind of link:</span> is a member of" in page
