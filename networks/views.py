@@ -34,7 +34,7 @@ class NetworkView(FilteredListView):
     noun = (_("partner"), _("partners"))
     title = _("Network")
     intro = _(
-        "Who worked with whom: partners linked by membership and the relations the sources state, "
+        "Who worked with whom: partners linked by membership, by the relations the sources state "
         "and by taking part in the same activities and case studies. The tables below the picture "
         "hold everything it shows."
     )
@@ -136,8 +136,9 @@ def legend(network):
     }
 
 
-def picture_data(network):
-    """What the script draws, compact: nodes; edges as indexes into the nodes and the records."""
+def picture_data(network, focus=""):
+    """What the script draws, compact: nodes; edges as indexes into the nodes and the records;
+    ``focus``, the partner whose page it is."""
     index = {n.id: i for i, n in enumerate(network.nodes)}
     records = list(network.records().values())
     record_index = {r.key: i for i, r in enumerate(records)}
@@ -157,6 +158,7 @@ def picture_data(network):
             for n in network.nodes
         ],
         "kinds": dict(EDGE_KINDS),
+        "focus": focus,
         "edges": [
             [
                 index[e.source],

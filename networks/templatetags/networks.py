@@ -21,6 +21,6 @@ def partner_network(partner):
         "node": node,
         "total": len(network.nodes),
         "links": edge_rows(ego),
-        "picture": picture_data(ego),
+        "picture": picture_data(ego, focus=partner.slug),
         "slug": partner.slug,
     }

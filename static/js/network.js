@@ -31,7 +31,7 @@
     });
     var elements = n.map(function (node) {
       return { group: "nodes", data: {
-        id: node.id, label: node.label, name: node.name, hub: !!hubs[node.id], url: node.url, kind: node.kind,
+        id: node.id, label: node.label, name: node.name, hub: !!hubs[node.id] || node.id === data.focus, focus: node.id === data.focus, url: node.url, kind: node.kind,
         kindLabel: node.kind_label, country: node.country,
         colour: KIND_COLOURS[node.kind] || "#777", shape: SECTOR_SHAPES[node.sector] || "ellipse",
         size: 12 + 48 * Math.sqrt(node.degree / maxDegree),
@@ -66,6 +66,7 @@
         } },
         { selector: "edge[?directed]", style: { "target-arrow-shape": "triangle", "arrow-scale": 0.8, "opacity": 0.7 } },
         { selector: "node[?hub], node.labelled", style: { "label": "data(label)" } },
+        { selector: "node[?focus]", style: { "border-width": 4, "border-color": "#1d232b", "font-weight": "bold" } },
         { selector: ".faded", style: { "opacity": 0.08 } },
         { selector: "edge:selected", style: { "line-color": "#ffbf47", "target-arrow-color": "#ffbf47", "opacity": 1, "width": 6 } },
         { selector: "node:selected", style: { "border-width": 3, "border-color": "#1d232b" } }
