@@ -222,6 +222,8 @@ def test_api_refuses_a_bad_filter_or_format_naming_it():
     assert response.status_code == 400 and "country" in response.json()
     response = APIClient().get(API, {"format": "pdf"})
     assert response.status_code == 400 and "format" in response.json()
+    response = APIClient().get(API, {"format": "gexf", "year_from": "20x"})  # errors are JSON
+    assert response.status_code == 400 and "year_from" in response.json()
 
 
 def test_api_network_is_in_the_openapi_schema_with_its_filters():

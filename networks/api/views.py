@@ -87,6 +87,18 @@ class NetworkView(GenericAPIView):
             return response
         return Response(network.as_dict())
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Errors are JSON whatever format was asked for (as on every other resource).
+        if (
+            isinstance(response, Response)
+            and response.status_code >= 400
+            and isinstance(response.accepted_renderer, GraphMLRenderer)
+        ):
+            response.accepted_renderer = renderers.JSONRenderer()
+            response.accepted_media_type = renderers.JSONRenderer.media_type
+        return response
+
     def perform_content_negotiation(self, request, force=False):
         try:
             return super().perform_content_negotiation(request, force)
