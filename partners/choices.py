@@ -56,3 +56,8 @@ class Role(models.TextChoices):
     PARTNER = "partner", _("Partner")
     PARTICIPANT = "participant", _("Participant")
     BENEFICIARY = "beneficiary", _("Beneficiary or target")
+
+
+# Relation types that say the same thing read from either end ("A works in partnership with B"
+# is "B works in partnership with A"); every other type is directed, from source to target.
+SYMMETRIC_RELATION_TYPES = frozenset({RelationType.PARTNER_OF})

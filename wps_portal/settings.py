@@ -84,11 +84,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "template_partials",
-    # The portal's own layers, lowest first: wps_portal <- partners <- activities <- casestudies.
+    # The portal's own layers, lowest first: wps_portal <- partners <- activities <- casestudies <- networks.
     "wps_portal",
     "partners",
     "activities",
     "casestudies",
+    "networks",
 ]
 
 MIDDLEWARE = [

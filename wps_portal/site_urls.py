@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("", include("activities.urls")),
     path("", include("casestudies.urls")),
+    path("", include("networks.urls")),
 ]

@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("partners.api.urls")),
     path("", include("activities.api.urls")),
     path("", include("casestudies.api.urls")),
+    path("", include("networks.api.urls")),
     *router.urls,
 ]

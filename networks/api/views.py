@@ -1,0 +1,109 @@
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import renderers
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from partners.models import Partner
+from wps_portal.api.filters import FilterBackend
+from wps_portal.api.renderers import BrowsableAPIRenderer
+
+from .. import exports
+from ..filtersets import NetworkFilterSet
+from ..graph import network_for
+from .serializers import NetworkSerializer
+
+
+class GraphMLRenderer(renderers.BaseRenderer):
+    media_type = "application/graphml+xml"
+    format = "graphml"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else b""
+
+
+class GEXFRenderer(GraphMLRenderer):
+    media_type = "application/gexf+xml"
+    format = "gexf"
+
+
+EXPORTS = {"graphml": (exports.graphml, "network.graphml"), "gexf": (exports.gexf, "network.gexf")}
+
+
+class NetworkView(GenericAPIView):
+    """The partner network: nodes (published partners with their metrics), edges (relations,
+    units, and co-participation in activities and case studies, weighted by the records shared),
+    the records the edges stand for, components, and the links across borders and sectors.
+
+    The partners are those the partners list gives for the same filters; `programme`, `phase`,
+    `approach` and the years also select the activities and case studies that link them, and
+    `role` the participations that count. `?format=graphml` and `?format=gexf` (dated edges)
+    download the same graph."""
+
+    queryset = Partner.objects.published()
+    filterset_class = NetworkFilterSet
+    filter_backends = [FilterBackend]
+    serializer_class = NetworkSerializer
+    permission_classes = [AllowAny]
+    pagination_class = None
+    renderer_classes = [
+        renderers.JSONRenderer,
+        BrowsableAPIRenderer,
+        GraphMLRenderer,
+        GEXFRenderer,
+    ]
+
+    @extend_schema(
+        filters=True,
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=["json", "graphml", "gexf"],
+                description="json (default), graphml, or gexf (edges dated by their records).",
+            )
+        ],
+        responses={
+            (200, "application/json"): NetworkSerializer,
+            (200, "application/graphml+xml"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "application/gexf+xml"): OpenApiResponse(OpenApiTypes.BINARY),
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        filterset = NetworkFilterSet(data=request.query_params, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        network, _filterset = network_for(request.query_params, filterset=filterset)
+        fmt = request.accepted_renderer.format
+        if fmt in EXPORTS:
+            write, filename = EXPORTS[fmt]
+            response = HttpResponse(write(network), content_type=request.accepted_renderer.media_type)
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        return Response(network.as_dict())
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Errors are JSON whatever format was asked for (as on every other resource).
+        if (
+            isinstance(response, Response)
+            and response.status_code >= 400
+            and isinstance(response.accepted_renderer, GraphMLRenderer)
+        ):
+            response.accepted_renderer = renderers.JSONRenderer()
+            response.accepted_media_type = renderers.JSONRenderer.media_type
+        return response
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            value = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE, "")
+            raise ValidationError(
+                {"format": [f"{value} is not a format; allowed: json, graphml, gexf."]}
+            ) from None
