@@ -41,7 +41,7 @@ class Approach(PublicModel):
 
     objects = ApproachQuerySet.as_manager()
 
-    history = curated_history()
+    history = curated_history(public=True)
 
     class Meta:
         ordering = ["kind", "order", "number"]
@@ -84,7 +84,7 @@ class IssueBox(PublicModel):
 
     objects = IssueBoxQuerySet.as_manager()
 
-    history = curated_history()
+    history = curated_history(public=True)
 
     class Meta:
         ordering = ["approach", "order"]
@@ -154,7 +154,7 @@ class CaseStudy(PublicModel):
 
     objects = CaseStudyQuerySet.as_manager()
 
-    history = curated_history()
+    history = curated_history(public=True)
 
     class Meta:
         ordering = ["number"]
@@ -267,7 +267,7 @@ class Lesson(PublicModel):
 
     objects = LessonQuerySet.as_manager()
 
-    history = curated_history()
+    history = curated_history(public=True)
 
     class Meta:
         ordering = ["approach__order", "case_study__number", "order"]

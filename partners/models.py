@@ -143,7 +143,7 @@ class Partner(PublicModel):
     objects = PartnerQuerySet.as_manager()
     search_prefetch = ("aliases",)
 
-    history = curated_history()
+    history = curated_history(public=True)
 
     class Meta:
         ordering = ["name"]

@@ -40,12 +40,13 @@ def _user_of_context(instance=None, request=None, **kwargs):
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def curated_history(**kwargs) -> HistoricalRecords:
-    """The history every curated model keeps (see the module docstring)."""
+def curated_history(*, public: bool = False, **kwargs) -> HistoricalRecords:
+    """The history every curated model keeps (see the module docstring); a public record's
+    derived columns (``NOT_TRACKED``) are left out."""
     return HistoricalRecords(
         bases=[WriteTrail],
         get_user=_user_of_context,
-        excluded_fields=kwargs.pop("excluded_fields", list(NOT_TRACKED)),
+        excluded_fields=list(NOT_TRACKED) if public else None,
         history_change_reason_field=models.TextField(null=True, blank=True),
         **kwargs,
     )
