@@ -75,6 +75,7 @@ def deleted_records(model) -> list:
     for row in rows.select_related("history_user").order_by("-history_date", "-history_id"):
         if _pk(row) not in seen:
             seen.add(_pk(row))
+            row.record_pk = _pk(row)
             result.append(row)
     return result
 
