@@ -47,7 +47,7 @@ class Programme(PublicModel):
 
     objects = ProgrammeQuerySet.as_manager()
 
-    history = curated_history(public=True)
+    history = curated_history(public=True, m2m_fields=["countries"])
 
     class Meta:
         ordering = ["start_year", "name"]
@@ -193,7 +193,7 @@ class Activity(PublicModel):
 
     objects = ActivityQuerySet.as_manager()
 
-    history = curated_history(public=True)
+    history = curated_history(public=True, m2m_fields=["countries"])
 
     class Meta:
         ordering = ["start_date", "title"]

@@ -154,7 +154,7 @@ class CaseStudy(PublicModel):
 
     objects = CaseStudyQuerySet.as_manager()
 
-    history = curated_history(public=True)
+    history = curated_history(public=True, m2m_fields=["approaches", "activities"])
 
     class Meta:
         ordering = ["number"]

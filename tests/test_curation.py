@@ -538,3 +538,20 @@ def test_every_public_changelist_offers_the_stale_filter(admin_client, label):
     opts = apps.get_model(label)._meta
     page = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
     assert "verified=stale" in page.content.decode()
+
+
+def test_a_change_of_countries_is_in_the_history_with_its_diff(admin_client):
+    from partners.models import Country
+
+    activity = Activity.objects.first()
+    before = set(activity.countries.values_list("code", flat=True))
+    added = Country.objects.exclude(code__in=before).first()
+    with services.writing(Via.ADMIN, reason="Add the country the report names"):
+        activity.countries.add(added)
+    row = activity.history.latest()
+    assert (row.via, row.history_change_reason) == ("admin", "Add the country the report names")
+    delta = row.diff_against(row.prev_record, excluded_fields=["created", "updated"])
+    assert delta.changed_fields == ["countries"]
+    opts = Activity._meta
+    page = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[activity.pk]))
+    assert page.status_code == 200 and "countries" in page.content.decode().lower()
