@@ -411,11 +411,18 @@ def test_view_on_site_reaches_the_draft_for_staff(client):
     assert response.status_code == 200 and "Draft — not public" in response.content.decode()
 
 
-def test_a_non_staff_user_with_permissions_gets_no_preview(client):
-    user = User.objects.create_user("outsider", password="x")
-    user.groups.add(Group.objects.get(name=REVIEWER))
+def test_a_signed_in_user_without_the_view_permission_gets_a_404_for_a_draft(client):
+    user = User.objects.create_user("outsider", password="x", is_staff=True)
     partner = new_partner()
     assert client_for(client, user).get(partner.get_absolute_url()).status_code == 404
+
+
+def test_a_viewer_reads_a_draft_in_the_api_and_the_public_does_not():
+    partner = new_partner()
+    viewer = APIClient()
+    viewer.force_authenticate(curator(VIEWER, "api-viewer"))
+    assert viewer.get(f"/api/v1/partners/{partner.slug}/").status_code == 200
+    assert APIClient().get(f"/api/v1/partners/{partner.slug}/").status_code == 404
 
 
 def test_last_verified_is_shown_on_a_public_page(client):

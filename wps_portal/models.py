@@ -32,9 +32,9 @@ class PublicQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def visible_to(self, user):
-        """What ``user`` may see on the public pages: published records (``published()``, the one
-        published-only rule), or, for staff who may view this model in the admin, every record, so
-        a draft can be previewed on its page (marked as a draft there)."""
+        """What ``user`` may see: published records (``published()``, the one published-only rule),
+        or, for curators who may view this model (``may_preview``), every record, so a draft can be
+        previewed on its page (marked as a draft there) and read in the API."""
         if may_preview(user, self.model):
             return self
         return self.published()
@@ -76,8 +76,9 @@ class PublicQuerySet(models.QuerySet):
 
 
 def may_preview(user, model) -> bool:
-    """Staff who may view ``model`` in the admin see its drafts on the public pages."""
-    if user is None or not user.is_active or not user.is_staff:
+    """Whether ``user`` sees unpublished ``model`` records (on the pages and in the API): curators
+    who may view or change the model in the admin. Everyone else sees ``published()`` only."""
+    if user is None or not user.is_active or not user.is_authenticated:
         return False
     opts = model._meta
     return user.has_perm(f"{opts.app_label}.view_{opts.model_name}") or user.has_perm(

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from wps_portal import services
 from wps_portal.filtersets import SourceDocumentFilterSet
-from wps_portal.models import SourceDocument, public_records
+from wps_portal.models import SourceDocument, may_preview, public_records
 from wps_portal.services import Via
 
 from .export import csv_response
@@ -54,12 +54,9 @@ class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     # -- records ------------------------------------------------------------------------------
 
     def base_queryset(self):
-        """What the public may see; curators who may change the model also see drafts."""
+        """What the public may see; curators who may view the model also see drafts."""
         model = self.get_serializer_class().Meta.model
-        user = self.request.user
-        if user.is_authenticated and user.has_perm(
-            f"{model._meta.app_label}.change_{model._meta.model_name}"
-        ):
+        if may_preview(self.request.user, model):  # the site's rule too (PublicQuerySet.visible_to)
             return model._default_manager.all()
         return public_records(model)
 
