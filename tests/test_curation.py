@@ -252,6 +252,8 @@ def test_a_deleted_record_is_listed_and_restored_with_its_aliases_and_citations(
     services.save(Citation(record=partner, source=source, excerpt="Women"))
     reviewer_client = client_for(client, curator(REVIEWER))
     pk = partner.pk
+    confirmation = reviewer_client.get(reverse("admin:partners_partner_delete", args=[pk])).content.decode()
+    assert 'name="change_reason"' in confirmation  # the reason box
     response = reviewer_client.post(
         reverse("admin:partners_partner_delete", args=[pk]), {"post": "yes", "change_reason": "Duplicate"}
     )

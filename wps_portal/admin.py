@@ -62,6 +62,7 @@ class CuratedAdmin(SimpleHistoryAdmin):
     form = CurationForm
     history_list_display = ["via"]
     deleted_records_template = "admin/deleted_records.html"
+    delete_confirmation_template = "admin/curation_delete_confirmation.html"  # with a reason box
 
     # -- the write context, once for every view that writes --------------------------------------
 
