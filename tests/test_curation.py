@@ -564,3 +564,21 @@ def test_a_change_of_countries_is_in_the_history_with_its_diff(admin_client):
     opts = Activity._meta
     page = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[activity.pk]))
     assert page.status_code == 200 and "countries" in page.content.decode().lower()
+
+
+def test_a_restored_activity_gets_its_countries_and_participants_back():
+    from wps_portal.history import restore
+
+    activity = (
+        Activity.objects.filter(countries__isnull=False, participations__isnull=False).distinct().first()
+    )
+    countries = set(activity.countries.values_list("code", flat=True))
+    participants = set(activity.participations.values_list("partner_id", "role"))
+    pk = activity.pk
+    with services.writing(Via.ADMIN, reason="Deleted by mistake"):
+        services.delete(activity)
+    row = Activity.history.filter(id=pk, history_type="-").latest()
+    with services.writing(Via.ADMIN, reason="Undo"):
+        restored = restore(Activity, row.history_id)
+    assert set(restored.countries.values_list("code", flat=True)) == countries
+    assert set(restored.participations.values_list("partner_id", "role")) == participants

@@ -111,7 +111,33 @@ def _restore_row(row):
     instance = row.instance
     instance._state.adding = True
     services.save(instance)
+    _restore_links(instance, row)
     return instance
+
+
+def _restore_links(instance, deletion):
+    """Many-to-many links as the last version before the deletion had them (the deletion's own
+    row has none: the links are gone by the time it is written). Targets deleted since are skipped."""
+    fields = getattr(deletion, "_history_m2m_fields", ())
+    if not fields:
+        return
+    before = (
+        type(deletion)
+        .objects.filter(**{"history_date__lte": deletion.history_date, _pk_name(deletion): _pk(deletion)})
+        .exclude(history_type="-")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if before is None:
+        return
+    for field in fields:
+        target = field.m2m_reverse_field_name()
+        ids = getattr(before, field.name).values_list(f"{target}_id", flat=True)
+        getattr(instance, field.name).set(field.related_model._default_manager.filter(pk__in=list(ids)))
+
+
+def _pk_name(row):
+    return row.instance_type._meta.pk.attname
 
 
 def _restore_children(parent, deleted_at):
