@@ -582,3 +582,28 @@ def test_a_restored_activity_gets_its_countries_and_participants_back():
         restored = restore(Activity, row.history_id)
     assert set(restored.countries.values_list("code", flat=True)) == countries
     assert set(restored.participations.values_list("partner_id", "role")) == participants
+
+
+@pytest.mark.parametrize(
+    ("role", "old", "new", "allowed"),
+    [
+        (EDITOR, None, "draft", True),
+        (EDITOR, "draft", "draft", True),
+        (EDITOR, "published", "published", True),  # editing a published record keeps it published
+        (EDITOR, None, "published", False),
+        (EDITOR, "draft", "published", False),
+        (EDITOR, "published", "draft", False),
+        (REVIEWER, None, "published", True),
+        (REVIEWER, "published", "draft", True),
+        (None, None, "published", True),  # the loader, an import command, the shell
+    ],
+)
+def test_the_status_rule_for_every_way_in(role, old, new, allowed):
+    user = curator(role) if role else None
+    with services.writing(Via.ADMIN, user=user):
+        if allowed:
+            services.check_status_change(old, new)
+        else:
+            with pytest.raises(ValidationError) as error:
+                services.check_status_change(old, new)
+            assert "Only a Reviewer" in error.value.message_dict["status"][0]
