@@ -5,7 +5,12 @@ inside it they call :func:`save`, :func:`delete` or :func:`update` (a bulk chang
 or report records they wrote by other means with :func:`changed`. This layer then does, once for
 every path, what a write implies: validation, the search text of the record and of the records
 whose search text includes it (a partner's aliases), and the hooks other parts of the portal
-register with :func:`on_write` (history, caches), run when the transaction commits.
+register with :func:`on_write` (caches), run when the transaction commits.
+
+History (``wps_portal.history``, django-simple-history) records every save and delete of a curated
+model, wherever it comes from, with the context's ``via``, ``user`` and ``reason``; so an entry
+point needs only to open :func:`writing` once. :func:`update` writes its history rows in bulk.
+Publishing and unpublishing are checked here too (:func:`check_status_change`).
 """
 
 from __future__ import annotations
