@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from wps_portal.admin import CitationInline, PublicAdmin
+from wps_portal.admin import CitationInline, CuratedAdmin, PublicAdmin
+from wps_portal.forms import CurationForm, PartialDateField
 
 from .models import Activity, Output, Participation, Phase, Programme, ThematicArea
 
@@ -29,7 +31,7 @@ class ProgrammeAdmin(PublicAdmin):
 
 
 @admin.register(Phase)
-class PhaseAdmin(admin.ModelAdmin):
+class PhaseAdmin(CuratedAdmin):
     list_display = ("name", "programme", "number", "start_year", "end_year")
     list_select_related = ("programme",)
     list_filter = ("programme",)
@@ -38,7 +40,7 @@ class PhaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(admin.ModelAdmin):
+class ThematicAreaAdmin(CuratedAdmin):
     list_display = ("__str__", "programme", "order")
     list_select_related = ("programme",)
     list_filter = ("programme",)
@@ -57,8 +59,19 @@ class OutputInline(admin.TabularInline):
     extra = 0
 
 
+class ActivityForm(CurationForm):
+    start = PartialDateField(label=_("Start"), required=False)
+    end = PartialDateField(label=_("End"), required=False)
+    partial_dates = {"start": ("start_date", "start_precision"), "end": ("end_date", "end_precision")}
+
+    class Meta:
+        model = Activity
+        exclude = ["start_date", "start_precision", "end_date", "end_precision"]
+
+
 @admin.register(Activity)
 class ActivityAdmin(PublicAdmin):
+    form = ActivityForm
     list_display = ("title", "type", "dates_display", "location", "programme", "phase", "status")
     list_filter = ("status", "type", "programme", "phase", "countries")
     search_fields = ("title", "slug", "location", "summary", "partners__name", "partners__acronym")
@@ -74,8 +87,7 @@ class ActivityAdmin(PublicAdmin):
             "When and where",
             {
                 "fields": (
-                    ("start_date", "start_precision"),
-                    ("end_date", "end_precision"),
+                    ("start", "end"),
                     "location",
                     "countries",
                 )
@@ -86,7 +98,7 @@ class ActivityAdmin(PublicAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(CuratedAdmin):
     list_display = ("partner", "role", "activity")
     list_filter = ("role",)
     search_fields = ("partner__name", "partner__acronym", "activity__title")

@@ -8,6 +8,7 @@ from partners.choices import Role
 from partners.models import Country, Partner
 from wps_portal.choices import DatePrecision, Status
 from wps_portal.dates import human_partial, iso_partial, overlaps_years_q, period_end
+from wps_portal.history import curated_history
 from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel
 
 from .choices import ActivityType
@@ -46,6 +47,8 @@ class Programme(PublicModel):
 
     objects = ProgrammeQuerySet.as_manager()
 
+    history = curated_history(public=True, m2m_fields=["countries"])
+
     class Meta:
         ordering = ["start_year", "name"]
         constraints = [
@@ -55,6 +58,7 @@ class Programme(PublicModel):
                 | models.Q(end_year__isnull=True)
                 | models.Q(start_year__lte=models.F("end_year")),
                 name="activities_programme_start_before_end",
+                violation_error_message=_("The programme's start year must not be after its end year."),
             ),
         ]
 
@@ -80,15 +84,22 @@ class Phase(TimestampedModel):
     end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     description = models.TextField(blank=True)
 
+    history = curated_history()
+
     class Meta:
         ordering = ["programme", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "number"], name="activities_phase_unique"),
+            models.UniqueConstraint(
+                fields=["programme", "number"],
+                name="activities_phase_unique",
+                violation_error_message=_("This programme already has a phase with this number."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(start_year__isnull=True)
                 | models.Q(end_year__isnull=True)
                 | models.Q(start_year__lte=models.F("end_year")),
                 name="activities_phase_start_before_end",
+                violation_error_message=_("The phase's start year must not be after its end year."),
             ),
         ]
 
@@ -108,6 +119,8 @@ class ThematicArea(TimestampedModel):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = curated_history()
 
     class Meta:
         ordering = ["programme", "order", "code"]
@@ -180,28 +193,35 @@ class Activity(PublicModel):
 
     objects = ActivityQuerySet.as_manager()
 
+    history = curated_history(public=True, m2m_fields=["countries"])
+
     class Meta:
         ordering = ["start_date", "title"]
         verbose_name_plural = "activities"
         constraints = [
             *PublicModel.Meta.constraints,
             models.CheckConstraint(
-                condition=models.Q(type__in=ActivityType.values), name="activities_activity_type_valid"
+                condition=models.Q(type__in=ActivityType.values),
+                name="activities_activity_type_valid",
+                violation_error_message=_("Choose a type of activity from the list."),
             ),
             models.CheckConstraint(
                 condition=models.Q(start_precision__in=DatePrecision.values)
                 & models.Q(end_precision__in=DatePrecision.values),
                 name="activities_activity_precision_valid",
+                violation_error_message=_("A date's precision must be year, month or day."),
             ),
             models.CheckConstraint(
                 condition=models.Q(start_date__isnull=True)
                 | models.Q(end_date__isnull=True)
                 | models.Q(start_date__lte=models.F("end_date")),
                 name="activities_activity_start_before_end",
+                violation_error_message=_("The activity cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=False),
                 name="activities_activity_end_needs_start",
+                violation_error_message=_("An activity with an end date needs a start date."),
             ),
         ]
 
@@ -270,14 +290,20 @@ class Participation(models.Model):
     role = models.CharField(max_length=15, choices=Role.choices, db_index=True)
     note = models.CharField(max_length=300, blank=True)
 
+    history = curated_history()
+
     class Meta:
         ordering = ["activity", "role", "partner__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["activity", "partner", "role"], name="activities_participation_unique"
+                fields=["activity", "partner", "role"],
+                name="activities_participation_unique",
+                violation_error_message=_("This partner already takes part in this activity in this role."),
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="activities_participation_role_valid"
+                condition=models.Q(role__in=Role.values),
+                name="activities_participation_role_valid",
+                violation_error_message=_("Choose a role from the list."),
             ),
         ]
 
@@ -293,6 +319,8 @@ class Output(models.Model):
     unit = models.CharField(max_length=200, help_text=_('What was counted, e.g. "police stations".'))
     note = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = curated_history()
 
     class Meta:
         ordering = ["activity", "order", "pk"]

@@ -1,12 +1,14 @@
 from django.contrib import admin
 
-from wps_portal.admin import CitationInline, PublicAdmin
+from wps_portal.admin import CitationInline, CuratedAdmin, PublicAdmin
+from wps_portal.forms import StatusRuleForm
 
 from .models import Approach, CaseStudy, CaseStudyPartner, IssueBox, Lesson, Result
 
 
 class LessonInline(admin.StackedInline):
     model = Lesson
+    form = StatusRuleForm
     extra = 0
     fields = ("order", "title", "text", "slug", "status")
 
@@ -21,6 +23,7 @@ class CaseStudyLessonInline(LessonInline):
 
 class IssueBoxInline(admin.StackedInline):
     model = IssueBox
+    form = StatusRuleForm
     extra = 0
     fields = ("order", "title", "slug", "body", "status")
     prepopulated_fields = {"slug": ("title",)}
@@ -69,7 +72,7 @@ class CaseStudyAdmin(PublicAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(CuratedAdmin):
     list_display = ("__str__", "case_study", "order")
     list_filter = ("case_study",)
     search_fields = ("text",)
@@ -87,7 +90,7 @@ class LessonAdmin(PublicAdmin):
 
 
 @admin.register(CaseStudyPartner)
-class CaseStudyPartnerAdmin(admin.ModelAdmin):
+class CaseStudyPartnerAdmin(CuratedAdmin):
     list_display = ("partner", "role", "case_study")
     list_filter = ("role", "case_study")
     search_fields = ("partner__name", "partner__acronym", "case_study__title")

@@ -9,6 +9,7 @@ from activities.models import Activity
 from partners.choices import Role
 from partners.models import Country, Partner
 from wps_portal.choices import Status
+from wps_portal.history import curated_history
 from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel
 
 from .choices import ApproachKind, Section
@@ -40,12 +41,16 @@ class Approach(PublicModel):
 
     objects = ApproachQuerySet.as_manager()
 
+    history = curated_history(public=True)
+
     class Meta:
         ordering = ["kind", "order", "number"]
         constraints = [
             *PublicModel.Meta.constraints,
             models.CheckConstraint(
-                condition=models.Q(kind__in=ApproachKind.values), name="casestudies_approach_kind_valid"
+                condition=models.Q(kind__in=ApproachKind.values),
+                name="casestudies_approach_kind_valid",
+                violation_error_message=_("Choose a kind of approach from the list."),
             ),
         ]
 
@@ -78,6 +83,8 @@ class IssueBox(PublicModel):
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = IssueBoxQuerySet.as_manager()
+
+    history = curated_history(public=True)
 
     class Meta:
         ordering = ["approach", "order"]
@@ -147,13 +154,17 @@ class CaseStudy(PublicModel):
 
     objects = CaseStudyQuerySet.as_manager()
 
+    history = curated_history(public=True, m2m_fields=["approaches", "activities"])
+
     class Meta:
         ordering = ["number"]
         verbose_name_plural = "case studies"
         constraints = [
             *PublicModel.Meta.constraints,
             models.CheckConstraint(
-                condition=models.Q(section__in=Section.values), name="casestudies_casestudy_section_valid"
+                condition=models.Q(section__in=Section.values),
+                name="casestudies_casestudy_section_valid",
+                violation_error_message=_("Choose a section of the report from the list."),
             ),
         ]
 
@@ -176,15 +187,21 @@ class CaseStudyPartner(models.Model):
     role = models.CharField(max_length=15, choices=Role.choices, db_index=True)
     note = models.CharField(max_length=300, blank=True)
 
+    history = curated_history()
+
     class Meta:
         ordering = ["case_study", "role", "partner__name"]
         verbose_name = "case-study partner"
         constraints = [
             models.UniqueConstraint(
-                fields=["case_study", "partner", "role"], name="casestudies_partner_unique"
+                fields=["case_study", "partner", "role"],
+                name="casestudies_partner_unique",
+                violation_error_message=_("This partner already has this role in this case study."),
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="casestudies_partner_role_valid"
+                condition=models.Q(role__in=Role.values),
+                name="casestudies_partner_role_valid",
+                violation_error_message=_("Choose a role from the list."),
             ),
         ]
 
@@ -200,10 +217,18 @@ class Result(TimestampedModel):
     text = models.TextField()
     citations = GenericRelation("wps_portal.Citation")
 
+    history = curated_history()
+
     class Meta:
         ordering = ["case_study", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["case_study", "order"], name="casestudies_result_order_unique"),
+            models.UniqueConstraint(
+                fields=["case_study", "order"],
+                name="casestudies_result_order_unique",
+                violation_error_message=_(
+                    "This case study already has a result with this number: choose another order."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -242,6 +267,8 @@ class Lesson(PublicModel):
 
     objects = LessonQuerySet.as_manager()
 
+    history = curated_history(public=True)
+
     class Meta:
         ordering = ["approach__order", "case_study__number", "order"]
         constraints = [
@@ -250,16 +277,25 @@ class Lesson(PublicModel):
                 condition=(models.Q(case_study__isnull=False) & models.Q(approach__isnull=True))
                 | (models.Q(case_study__isnull=True) & models.Q(approach__isnull=False)),
                 name="casestudies_lesson_one_owner",
+                violation_error_message=_(
+                    "A lesson belongs to exactly one case study or one approach: choose one of them, not both."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["case_study", "order"],
                 condition=models.Q(case_study__isnull=False),
                 name="casestudies_lesson_order_in_case_study",
+                violation_error_message=_(
+                    "This case study already has a lesson with this number: choose another order."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["approach", "order"],
                 condition=models.Q(approach__isnull=False),
                 name="casestudies_lesson_order_in_approach",
+                violation_error_message=_(
+                    "This approach already has a lesson with this number: choose another order."
+                ),
             ),
         ]
 

@@ -1,13 +1,12 @@
 from django.contrib import admin
 
-from wps_portal import services
-from wps_portal.admin import CitationInline, PublicAdmin
+from wps_portal.admin import CitationInline, CuratedAdmin, PublicAdmin
 
 from .models import Alias, Country, Partner, PartnerRelation
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(CuratedAdmin):
     list_display = ("code", "name", "region", "note")
     search_fields = ("code", "name")
     list_filter = ("region",)
@@ -44,23 +43,16 @@ class PartnerAdmin(PublicAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(admin.ModelAdmin):
+class AliasAdmin(CuratedAdmin):
     list_display = ("name", "kind", "partner")
     search_fields = ("name", "partner__name")
     list_filter = ("kind",)
     autocomplete_fields = ("partner",)
     list_select_related = ("partner",)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.changed(obj)  # the partner is found by its new name at once
-
-    def delete_model(self, request, obj):
-        services.delete(obj)
-
 
 @admin.register(PartnerRelation)
-class PartnerRelationAdmin(admin.ModelAdmin):
+class PartnerRelationAdmin(CuratedAdmin):
     list_display = ("source", "type", "target", "start_year", "end_year")
     list_filter = ("type",)
     search_fields = ("source__name", "source__acronym", "target__name", "target__acronym")

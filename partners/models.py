@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wps_portal.choices import Status
 from wps_portal.dates import overlaps_years_q
+from wps_portal.history import curated_history
 from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel
 
 from .choices import AliasKind, PartnerKind, RelationType, Scope
@@ -19,12 +20,18 @@ class Country(models.Model):
         max_length=200, blank=True, help_text=_('e.g. "under UN Security Council resolution 1244"')
     )
 
+    history = curated_history()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "countries"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(code__regex=r"^[A-Z]{2}$"), name="partners_country_code_iso"
+                condition=models.Q(code__regex=r"^[A-Z]{2}$"),
+                name="partners_country_code_iso",
+                violation_error_message=_(
+                    "A country code is two capital letters (ISO 3166-1 alpha-2, XK for Kosovo)."
+                ),
             ),
         ]
 
@@ -136,24 +143,35 @@ class Partner(PublicModel):
     objects = PartnerQuerySet.as_manager()
     search_prefetch = ("aliases",)
 
+    history = curated_history(public=True)
+
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["name"]), models.Index(fields=["status", "kind"])]
         constraints = [
             *PublicModel.Meta.constraints,
             models.CheckConstraint(
-                condition=models.Q(kind__in=PartnerKind.values), name="partners_partner_kind_valid"
+                condition=models.Q(kind__in=PartnerKind.values),
+                name="partners_partner_kind_valid",
+                violation_error_message=_("Choose a kind of partner from the list."),
             ),
             models.CheckConstraint(
-                condition=models.Q(scope__in=Scope.values), name="partners_partner_scope_valid"
+                condition=models.Q(scope__in=Scope.values),
+                name="partners_partner_scope_valid",
+                violation_error_message=_("Choose a scope from the list."),
             ),
             models.CheckConstraint(
                 condition=models.Q(founded_year__isnull=True)
                 | models.Q(founded_year__gte=1800, founded_year__lte=2100),
                 name="partners_partner_founded_year_range",
+                violation_error_message=_("The year founded must be between 1800 and 2100."),
             ),
             models.CheckConstraint(
-                condition=~models.Q(parent=models.F("pk")), name="partners_partner_not_own_parent"
+                condition=~models.Q(parent=models.F("pk")),
+                name="partners_partner_not_own_parent",
+                violation_error_message=_(
+                    "A partner cannot be part of itself: choose another parent body or none."
+                ),
             ),
         ]
 
@@ -177,13 +195,21 @@ class Alias(models.Model):
     name = models.CharField(max_length=250)
     kind = models.CharField(max_length=10, choices=AliasKind.choices, default=AliasKind.SPELLING)
 
+    history = curated_history()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "aliases"
         constraints = [
-            models.UniqueConstraint(fields=["partner", "name"], name="partners_alias_unique"),
+            models.UniqueConstraint(
+                fields=["partner", "name"],
+                name="partners_alias_unique",
+                violation_error_message=_("This partner already has that alias."),
+            ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=AliasKind.values), name="partners_alias_kind_valid"
+                condition=models.Q(kind__in=AliasKind.values),
+                name="partners_alias_kind_valid",
+                violation_error_message=_("Choose a kind of alias from the list."),
             ),
         ]
 
@@ -201,21 +227,32 @@ class PartnerRelation(TimestampedModel):
     end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
 
+    history = curated_history()
+
     class Meta:
         ordering = ["source__name", "type", "target__name"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "type", "target"], name="partners_relation_unique"),
-            models.CheckConstraint(
-                condition=models.Q(type__in=RelationType.values), name="partners_relation_type_valid"
+            models.UniqueConstraint(
+                fields=["source", "type", "target"],
+                name="partners_relation_unique",
+                violation_error_message=_("These two partners already have a relation of this type."),
             ),
             models.CheckConstraint(
-                condition=~models.Q(source=models.F("target")), name="partners_relation_not_self"
+                condition=models.Q(type__in=RelationType.values),
+                name="partners_relation_type_valid",
+                violation_error_message=_("Choose a type of relation from the list."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")),
+                name="partners_relation_not_self",
+                violation_error_message=_("A partner cannot be related to itself."),
             ),
             models.CheckConstraint(
                 condition=models.Q(start_year__isnull=True)
                 | models.Q(end_year__isnull=True)
                 | models.Q(start_year__lte=models.F("end_year")),
                 name="partners_relation_start_before_end",
+                violation_error_message=_("The relation's start year must not be after its end year."),
             ),
         ]
 

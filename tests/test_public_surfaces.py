@@ -208,7 +208,8 @@ def source_citation_count(text, source):
 
 def test_partner_created_through_the_api_is_found_by_search_at_once(api):
     user = User.objects.create_user("curator")
-    user.user_permissions.add(Permission.objects.get(codename="add_partner"))
+    # creating a record as published is publishing: a Reviewer's permission (test_curation.py)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["add_partner", "publish_record"]))
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     response = api.post(
         f"{API}partners/",

@@ -6,6 +6,8 @@
   generic relation and quotes a short verbatim excerpt of its source.
 """
 
+import datetime
+
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import DatePrecision, Status
 from .dates import human_partial, iso_partial
+from .history import curated_history
 from .search import terms
 
 EXCERPT_MAX_LENGTH = 300
@@ -27,6 +30,19 @@ models.TextField.register_lookup(Length)
 class PublicQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """What ``user`` may see: published records (``published()``, the one published-only rule),
+        or, for curators who may view this model (``may_preview``), every record, so a draft can be
+        previewed on its page (marked as a draft there) and read in the API."""
+        if may_preview(user, self.model):
+            return self
+        return self.published()
+
+    def not_verified_within(self, *, days: int):
+        """Records nobody has checked against their sources in ``days`` days, or ever."""
+        since = datetime.date.today() - datetime.timedelta(days=days)
+        return self.filter(models.Q(last_verified__isnull=True) | models.Q(last_verified__lt=since))
 
     def search(self, query: str):
         """Records whose search_text has, for every word of the query, a word starting with it.
@@ -57,6 +73,17 @@ class PublicQuerySet(models.QuerySet):
             start=models.Value(0),
         )
         return queryset.annotate(search_rank=rank).order_by("search_rank", "pk")
+
+
+def may_preview(user, model) -> bool:
+    """Whether ``user`` sees unpublished ``model`` records (on the pages and in the API): curators
+    who may view or change the model in the admin. Everyone else sees ``published()`` only."""
+    if user is None or not user.is_active or not user.is_authenticated:
+        return False
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.view_{opts.model_name}") or user.has_perm(
+        f"{opts.app_label}.change_{opts.model_name}"
+    )
 
 
 def search_vector():
@@ -96,6 +123,7 @@ class PublicModel(TimestampedModel):
             models.CheckConstraint(
                 condition=models.Q(status__in=Status.values),
                 name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message=_("The status must be draft or published."),
             ),
         ]
 
@@ -142,12 +170,15 @@ class SourceDocument(TimestampedModel):
     )
     description = models.TextField(blank=True)
 
+    history = curated_history()
+
     class Meta:
         ordering = ["key"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(date_precision__in=DatePrecision.values),
                 name="wps_portal_sourcedocument_precision_valid",
+                violation_error_message=_("The date's precision must be year, month or day."),
             ),
         ]
 
@@ -226,6 +257,8 @@ class Citation(TimestampedModel):
 
     objects = CitationQuerySet.as_manager()
 
+    history = curated_history()
+
     class Meta:
         ordering = ["content_type", "object_id", "order", "pk"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
@@ -233,6 +266,9 @@ class Citation(TimestampedModel):
             models.CheckConstraint(
                 condition=models.Q(excerpt__length__gt=0) & models.Q(excerpt__length__lte=EXCERPT_MAX_LENGTH),
                 name="wps_portal_citation_excerpt_length",
+                violation_error_message=_(
+                    "An excerpt is at most 300 characters of the source, quoted verbatim, and cannot be empty. Shorten it to the sentence that supports the record."
+                ),
             ),
         ]
 
@@ -262,3 +298,24 @@ class LoadedRecord(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.key}"
+
+
+class Curation(models.Model):
+    """No table: the home of the curation permissions that are not about one model.
+
+    ``publish_record`` lets a user publish and unpublish any public record (the admin actions, the
+    status field of a form, the API); ``revert_record`` lets a user revert a record to an earlier
+    version or restore a deleted one. One permission each rather than one per model: curators'
+    roles are the same across every kind of record (see ``wps_portal.roles``).
+    """
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("publish_record", _("Can publish and unpublish records")),
+            ("revert_record", _("Can revert records to an earlier version and restore deleted ones")),
+        ]
+
+    def __str__(self):
+        return "curation"

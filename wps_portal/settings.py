@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "template_partials",
+    "simple_history",
     # The portal's own layers, lowest first: wps_portal <- partners <- activities <- casestudies <- networks.
     "wps_portal",
     "partners",

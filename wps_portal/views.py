@@ -211,12 +211,19 @@ def sort_options(filterset):
 
 
 class RecordDetailView(DetailView):
-    """A published record's page; its queryset comes from the model's ``for_detail_page()``."""
+    """A record's page: published records for everyone, drafts too for staff who may view them in
+    the admin (``visible_to``), on the same layout, under a "Draft — not public" banner. The
+    queryset comes from the model's ``for_detail_page()``."""
 
     context_object_name = "object"
 
     def get_queryset(self):
-        return self.model.objects.published().for_detail_page()
+        return self.model.objects.visible_to(self.request.user).for_detail_page()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["draft_preview"] = not self.object.is_published
+        return context
 
 
 # -- home, search, sources --------------------------------------------------------------------

@@ -208,9 +208,12 @@ class BaseSerializer(serializers.ModelSerializer):
 
     def _save(self, instance, validated_data):
         many, related = self._split(validated_data)
+        original_status = getattr(instance, "status", None) if instance.pk else None
         for name, value in validated_data.items():
             setattr(instance, name, value)
         try:
+            if "status" in validated_data:
+                services.check_status_change(original_status, validated_data["status"])
             instance.full_clean(exclude=list(many) + list(related))
         except DjangoValidationError as error:
             raise serializers.ValidationError(

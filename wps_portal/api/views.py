@@ -17,8 +17,10 @@ from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from wps_portal import services
 from wps_portal.filtersets import SourceDocumentFilterSet
-from wps_portal.models import SourceDocument, public_records
+from wps_portal.models import SourceDocument, may_preview, public_records
+from wps_portal.services import Via
 
 from .export import csv_response
 from .filters import FilterBackend
@@ -52,12 +54,9 @@ class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     # -- records ------------------------------------------------------------------------------
 
     def base_queryset(self):
-        """What the public may see; curators who may change the model also see drafts."""
+        """What the public may see; curators who may view the model also see drafts."""
         model = self.get_serializer_class().Meta.model
-        user = self.request.user
-        if user.is_authenticated and user.has_perm(
-            f"{model._meta.app_label}.change_{model._meta.model_name}"
-        ):
+        if may_preview(self.request.user, model):  # the site's rule too (PublicQuerySet.visible_to)
             return model._default_manager.all()
         return public_records(model)
 
@@ -155,7 +154,27 @@ class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 class BaseViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, BaseReadOnlyViewSet
 ):
-    """A resource's list and detail, and writes for users with the model permission."""
+    """A resource's list and detail, and writes for users with the model permission.
+
+    Every write runs in the write context ``Via.API`` with the authenticated user and the reason
+    the client gives in an ``X-Change-Reason`` header, so it reaches the record's history.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authenticates: request.user is known from here
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            reason = request.headers.get("X-Change-Reason", "").strip()
+            self._write_context = services.writing(Via.API, user=request.user, reason=reason)
+            self._write_context.__enter__()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        context = self.__dict__.pop("_write_context", None)
+        if context is not None:
+            context.__exit__(None, None, None)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        services.delete(instance)
 
 
 class SourceDocumentViewSet(BaseReadOnlyViewSet):

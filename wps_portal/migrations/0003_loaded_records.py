@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wps_portal', '0001_initial'),
+        ('wps_portal', '0002_history'),
     ]
 
     operations = [
