@@ -35,6 +35,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError
+from django.db.models.signals import m2m_changed
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -627,12 +628,22 @@ class Context:
         m2m = type(instance)._meta.get_field(name)
         through = m2m.remote_field.through
         source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+        added = [o for o in wanted if o.pk not in have]
+        if not added:
+            return
         through._default_manager.bulk_create(
-            [
-                through(**{f"{source}_id": instance.pk, f"{target}_id": o.pk})
-                for o in wanted
-                if o.pk not in have
-            ]
+            [through(**{f"{source}_id": instance.pk, f"{target}_id": o.pk}) for o in added]
+        )
+        # What Django's add() would announce, so the history (and anything else listening) sees
+        # the links as if they had been added one by one through the manager.
+        m2m_changed.send(
+            sender=through,
+            instance=instance,
+            action="post_add",
+            reverse=False,
+            model=m2m.related_model,
+            pk_set={o.pk for o in added},
+            using=instance._state.db,
         )
 
     def write_deferred(self, spec: Spec, doc: dict, instance) -> None:

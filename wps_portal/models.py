@@ -293,7 +293,15 @@ class LoadedRecord(models.Model):
     values = models.JSONField(help_text=_("The fixture values the last load stated."))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="wps_portal_loadedrecord_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                name="wps_portal_loadedrecord_unique",
+                violation_error_message=_(
+                    "The loader keeps one entry per record: this kind and key has one."
+                ),
+            )
+        ]
         verbose_name = _("loaded record")
 
     def __str__(self):

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'loaded record',
-                'constraints': [models.UniqueConstraint(fields=('kind', 'key'), name='wps_portal_loadedrecord_unique')],
+                'constraints': [models.UniqueConstraint(fields=('kind', 'key'), name='wps_portal_loadedrecord_unique', violation_error_message='The loader keeps one entry per record: this kind and key has one.')],
             },
         ),
     ]
