@@ -1,15 +1,93 @@
-"""Verifying provenance: every excerpt is in its document, every public record is cited."""
+"""Verifying provenance: every excerpt is in its document, every public record is cited.
+
+Two checks share one matcher (``wps_portal.excerpts.occurs_in``) and one cache of source texts:
+
+- at the door, :func:`verify_excerpt`, called by ``Citation.clean()`` and so by every write that
+  validates (admin forms, API serializers, imports, the loader): an excerpt that does not occur in
+  an available source text is refused; where the text is not available the citation is stored as
+  unverified (``verified_at`` empty) and shown so on every public surface;
+- afterwards, :func:`verify_citations` (``manage.py verify_citations``): every stored excerpt
+  against its document, and every published record cited.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .excerpts import occurs_in
+from .excerpts import normalise, occurs_in
 from .models import Citation, SourceDocument
 from .search import searchable_models
+
+# path -> (modification time in ns, text): each source text is read once per process (and again
+# only if the file changes), so a load of hundreds of citations reads each document once.
+_texts: dict[str, tuple[int, str]] = {}
+
+
+def source_text(filename: str, sources_dir: Path | str | None = None) -> str | None:
+    """The text of a source document's file, or None when it is not available."""
+    if not filename:
+        return None
+    path = Path(settings.SOURCES_DIR if sources_dir is None else sources_dir) / filename
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+    cached = _texts.get(str(path))
+    if cached is None or cached[0] != mtime:
+        try:
+            cached = (mtime, path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return None
+        _texts[str(path)] = cached
+    return cached[1]
+
+
+def verify_excerpt(citation: Citation) -> None:
+    """Check a citation's excerpt against its source text before it is saved.
+
+    Found: ``verified_at`` is set to now. Not found in an available text: a ValidationError on
+    ``excerpt`` saying so. No text available: the citation is unverified (``verified_at`` empty),
+    unless its source and excerpt are those of the stored row, which keeps its earlier check.
+    """
+    if not citation.source_id or not (citation.excerpt or "").strip():
+        return  # the field's own validation reports these
+    source = citation.source
+    text = source_text(source.filename)
+    if text is None:
+        stored = (
+            Citation.objects.filter(pk=citation.pk).values_list("source_id", "excerpt", "verified_at").first()
+            if citation.pk
+            else None
+        )
+        unchanged = (
+            stored is not None
+            and stored[0] == citation.source_id
+            and normalise(stored[1]) == normalise(citation.excerpt)
+        )
+        citation.verified_at = stored[2] if unchanged else None
+        return
+    if not occurs_in(citation.excerpt, text):
+        raise ValidationError(
+            {
+                "excerpt": ValidationError(
+                    _(
+                        "This excerpt does not occur in the text of “%(source)s” (%(key)s). Quote "
+                        "the source verbatim: only differences of spacing, quotes and dashes are ignored."
+                    ),
+                    code="excerpt_not_in_source",
+                    params={"source": source.title, "key": source.key},
+                )
+            }
+        )
+    citation.verified_at = timezone.now()
 
 
 @dataclass
@@ -47,7 +125,7 @@ def verify_citations(sources_dir: Path) -> VerificationReport:
     texts: dict[int, str | None] = {}
     for source in SourceDocument.objects.all():
         path = Path(sources_dir) / source.filename
-        texts[source.pk] = path.read_text(encoding="utf-8") if path.is_file() else None
+        texts[source.pk] = source_text(source.filename, sources_dir)
         if texts[source.pk] is None:
             report.failures.append(
                 Failure(f"source {source.key}", f"file {path} not found", document=source.key)
