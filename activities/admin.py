@@ -1,8 +1,10 @@
 from django.contrib import admin
 
 from wps_portal.admin import CitationInline, PublicAdmin
+from wps_portal.imports import ImportAdminMixin
 
 from .models import Activity, Output, Participation, Phase, Programme, ThematicArea
+from .resources import ActivityResource
 
 
 class PhaseInline(admin.TabularInline):
@@ -58,7 +60,8 @@ class OutputInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(PublicAdmin):
+class ActivityAdmin(ImportAdminMixin, PublicAdmin):
+    resource_classes = [ActivityResource]  # bulk import with preview: activities/resources.py
     list_display = ("title", "type", "dates_display", "location", "programme", "phase", "status")
     list_filter = ("status", "type", "programme", "phase", "countries")
     search_fields = ("title", "slug", "location", "summary", "partners__name", "partners__acronym")
