@@ -27,7 +27,7 @@ class ActivityResource(PortalResource):
         "building). start and end: 2011, 2011-06 or 2011-06-15. programme, phase, thematic_area: "
         "slugs. countries: ISO codes or names separated by | (XK|Serbia). participants: "
         "partner-slug:role separated by |, the role by key or label "
-        "(kosovo-womens-network:implementing|unifem:Funding). status: draft (the default) or "
+        "(kosovo-womens-network:implementing|un-women:Funding). status: draft (the default) or "
         "published. A missing countries or participants column leaves them as they are; an empty "
         "cell removes them."
     )

@@ -41,7 +41,7 @@ class PartnerResource(PortalResource):
         "Women's NGO). country: ISO code or name (XK or Kosovo). parent: the slug of a partner that "
         "exists or comes earlier in the file. status: draft (the default) or published. aliases: "
         "names separated by |, each optionally followed by its kind in brackets: "
-        "Kosovo Women Network|Rrjeti i Grupeve të Grave të Kosovës [local]. A missing aliases "
+        "Sample organisation|Uzorak organizacija [local]. A missing aliases "
         "column leaves the aliases as they are; an empty cell removes them."
     )
     kind = Field(attribute="kind", column_name="kind", widget=ChoiceWidget(PartnerKind, _("partner kind")))

@@ -165,3 +165,23 @@ def test_each_source_text_is_read_once(monkeypatch):
     for _ in range(3):
         assert provenance.source_text(source.filename) is not None
     assert reads == [source.filename]
+
+
+def test_the_citation_admin_refuses_a_made_up_excerpt(admin_client):
+    from django.urls import reverse
+
+    partner, existing = a_cited_partner()
+    data = {
+        "content_type": existing.content_type_id,
+        "object_id": partner.pk,
+        "source": existing.source_id,
+        "excerpt": MADE_UP,
+        "section": "",
+        "order": 0,
+    }
+    response = admin_client.post(reverse("admin:wps_portal_citation_add"), data)
+    assert response.status_code == 200  # the form again, with the error
+    assert "does not occur" in " ".join(response.context["adminform"].form.errors["excerpt"])
+    assert not Citation.objects.filter(excerpt=MADE_UP).exists()
+    data["excerpt"] = existing.excerpt
+    assert admin_client.post(reverse("admin:wps_portal_citation_add"), data).status_code == 302

@@ -251,3 +251,8 @@ def test_import_needs_the_add_and_change_permissions(client):
     assert page.status_code == 200
     assert "partner-slug:role" not in page.content.decode()  # the partner page explains partner columns
     assert "[local]" in page.content.decode()
+
+
+def test_the_activity_import_page_documents_its_cell_formats(admin_client):
+    page = admin_client.get(reverse("admin:activities_activity_import")).content.decode()
+    assert "partner-slug:role" in page and "2011-06" in page

@@ -19,6 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +31,25 @@ from .search import searchable_models
 # path -> (modification time in ns, text): each source text is read once per process (and again
 # only if the file changes), so a load of hundreds of citations reads each document once.
 _texts: dict[str, tuple[int, str]] = {}
+# source id -> file name, so checking a citation costs no query for its source (the loader checks
+# a thousand); emptied whenever a source document is saved or deleted in this process.
+_filenames: dict[int, str] = {}
+
+
+@receiver([post_save, post_delete], sender=SourceDocument)
+def _forget_filenames(**kwargs):
+    _filenames.clear()
+
+
+def _filename(citation: Citation) -> str:
+    if Citation.source.is_cached(citation):
+        return citation.source.filename
+    if citation.source_id not in _filenames:
+        _filenames[citation.source_id] = (
+            SourceDocument.objects.filter(pk=citation.source_id).values_list("filename", flat=True).first()
+            or ""
+        )
+    return _filenames[citation.source_id]
 
 
 def source_text(filename: str, sources_dir: Path | str | None = None) -> str | None:
@@ -59,8 +80,7 @@ def verify_excerpt(citation: Citation) -> None:
     """
     if not citation.source_id or not (citation.excerpt or "").strip():
         return  # the field's own validation reports these
-    source = citation.source
-    text = source_text(source.filename)
+    text = source_text(_filename(citation))
     if text is None:
         stored = (
             Citation.objects.filter(pk=citation.pk).values_list("source_id", "excerpt", "verified_at").first()
@@ -75,6 +95,7 @@ def verify_excerpt(citation: Citation) -> None:
         citation.verified_at = stored[2] if unchanged else None
         return
     if not occurs_in(citation.excerpt, text):
+        source = citation.source
         raise ValidationError(
             {
                 "excerpt": ValidationError(
