@@ -130,11 +130,9 @@ WHITENOISE_USE_FINDERS = not _MANIFEST
 CORPUS_DIR = Path(os.environ.get("CORPUS_DIR", BASE_DIR / "fixtures"))
 SOURCES_DIR = Path(os.environ.get("SOURCES_DIR", BASE_DIR.parent / "shared" / "sources"))
 
-# Bulk import in the admin (django-import-export; see wps_portal/imports.py). Each import runs in
-# one transaction, rolled back when any row is invalid; only users who may add the model import.
+# Bulk import in the admin (django-import-export; see wps_portal/imports.py): each import runs in
+# one transaction, rolled back when any row is invalid. Who may import: ImportAdminMixin.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
 
