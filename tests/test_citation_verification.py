@@ -185,3 +185,19 @@ def test_the_citation_admin_refuses_a_made_up_excerpt(admin_client):
     assert not Citation.objects.filter(excerpt=MADE_UP).exists()
     data["excerpt"] = existing.excerpt
     assert admin_client.post(reverse("admin:wps_portal_citation_add"), data).status_code == 302
+
+
+def test_verify_citations_mark_stamps_citations_saved_unverified(settings, tmp_path, sources_dir, capsys):
+    from django.core.management import call_command
+
+    _partner, existing = a_cited_partner()
+    settings.SOURCES_DIR = tmp_path  # the site runs without the texts, where a citation is added
+    added = services.save(new_citation(_partner, existing.source, existing.excerpt[:40]))
+    assert added.verified_at is None
+    existing = added
+    call_command("verify_citations", "--sources", str(sources_dir))  # the texts, elsewhere
+    assert "run with --mark" in capsys.readouterr().out
+    assert Citation.objects.get(pk=existing.pk).verified_at is None  # reported, not changed
+    call_command("verify_citations", "--sources", str(sources_dir), "--mark")
+    assert "1 unverified citations found" in capsys.readouterr().out
+    assert Citation.objects.get(pk=existing.pk).verified_at is not None

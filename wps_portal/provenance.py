@@ -132,6 +132,8 @@ class VerificationReport:
     checked: int = 0
     records: int = 0
     failures: list[Failure] = field(default_factory=list)
+    # Citations stored unverified (saved where the text was missing) whose excerpt is found now.
+    found_unverified: list[Citation] = field(default_factory=list)
 
 
 def _label(content_type: ContentType, object_id: int, instance=None) -> str:
@@ -139,6 +141,17 @@ def _label(content_type: ContentType, object_id: int, instance=None) -> str:
     name = model._meta.verbose_name if model else content_type.model
     key = getattr(instance, "slug", None) or getattr(instance, "pk", object_id)
     return f"{name} {key}"
+
+
+def mark_verified(citations) -> int:
+    """Stamp citations that :func:`verify_citations` just found in their text, through the write path."""
+    from . import services
+
+    now = timezone.now()
+    for citation in citations:
+        citation.verified_at = now
+        services.save(citation, validate=False)  # checked a moment ago, maybe against --sources
+    return len(citations)
 
 
 def verify_citations(sources_dir: Path) -> VerificationReport:
@@ -159,7 +172,10 @@ def verify_citations(sources_dir: Path) -> VerificationReport:
         document = texts.get(citation.source_id)
         if document is None:
             continue
-        if not occurs_in(citation.excerpt, document):
+        if occurs_in(citation.excerpt, document):
+            if citation.verified_at is None:
+                report.found_unverified.append(citation)
+        else:
             key = (citation.content_type_id, citation.object_id)
             if key not in instances:
                 instances[key] = citation.record
