@@ -119,12 +119,11 @@ LINK_FIELDS = (serializers.HyperlinkedIdentityField, HtmlUrlField, ListUrlField)
 
 
 class RefusesUnknownInput:
-    """Input is never dropped silently: a key the serializer does not write is a 400 naming it.
-
-    DRF ignores unknown keys and values of read-only fields; here an unknown key, or a value for a
-    read-only field (a partner's relations, a case study's results), is refused instead. The
-    record's links (url, html_url, …_url) are derived and may be sent back as they were read.
-    """
+    # Input is never dropped silently: a key the serializer does not write is a 400 naming it.
+    # DRF ignores unknown keys and values of read-only fields; here an unknown key, or a value for
+    # a read-only field (a partner's relations, a case study's results), is refused instead. The
+    # record's links (url, html_url, …_url) are derived and may be sent back as they were read.
+    # (A comment, not a docstring: drf-spectacular would show a docstring as every schema's text.)
 
     def to_internal_value(self, data):
         if isinstance(data, dict) and not getattr(self, "nested", False):
