@@ -199,5 +199,5 @@ def test_verify_citations_mark_stamps_citations_saved_unverified(settings, tmp_p
     assert "run with --mark" in capsys.readouterr().out
     assert Citation.objects.get(pk=existing.pk).verified_at is None  # reported, not changed
     call_command("verify_citations", "--sources", str(sources_dir), "--mark")
-    assert "1 unverified citations found" in capsys.readouterr().out
+    assert "1 unverified citation found in its source: marked verified" in capsys.readouterr().out
     assert Citation.objects.get(pk=existing.pk).verified_at is not None

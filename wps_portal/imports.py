@@ -167,11 +167,11 @@ class ChildColumns:
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not super().skip_row(instance, original, row, import_validation_errors):
             return False
-        stored = {} if original is None or original.pk is None else None
+        is_new = original is None or original.pk is None
         for column, parsed in getattr(instance, "_import_children", {}).items():
-            current = () if stored is not None else getattr(self, f"current_{column}")(original)
+            current = () if is_new else getattr(self, f"current_{column}")(original)
             if tuple(parsed) != tuple(current):
-                return False
+                return False  # the record's fields are unchanged, its child rows are not
         return True
 
     def after_save_instance(self, instance, row, **kwargs):

@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from wps_portal.api.serializers import (
@@ -88,7 +89,7 @@ class PartnerSerializer(CitedSerializer):
         for alias in aliases:
             key = alias["name"].strip().casefold()
             if key in seen:
-                raise serializers.ValidationError(f"{alias['name']} is listed twice.")
+                raise serializers.ValidationError(_("%(name)s is listed twice.") % {"name": alias["name"]})
             seen.add(key)
         return aliases
 

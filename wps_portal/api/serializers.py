@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
@@ -132,9 +133,12 @@ class RefusesUnknownInput:
             for key in data:
                 field = self.fields.get(key)
                 if field is None:
-                    errors[key] = [f"Unknown field. Fields accepted here: {', '.join(writable)}."]
+                    errors[key] = [
+                        _("Unknown field. Fields accepted here: %(fields)s.")
+                        % {"fields": ", ".join(writable)}
+                    ]
                 elif field.read_only and not isinstance(field, LINK_FIELDS):
-                    errors[key] = ["Read-only: not accepted on writes, so not saved."]
+                    errors[key] = [_("Read-only: not accepted on writes, so not saved.")]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
@@ -142,7 +146,7 @@ class RefusesUnknownInput:
 
 def require(attrs: dict, *names: str) -> dict:
     """A child row of a list must be whole even in a PATCH (where DRF skips missing fields)."""
-    missing = {name: ["This field is required."] for name in names if name not in attrs}
+    missing = {name: [_("This field is required.")] for name in names if name not in attrs}
     if missing:
         raise serializers.ValidationError(missing)
     return attrs

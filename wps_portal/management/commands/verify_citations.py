@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from wps_portal import services
 from wps_portal.provenance import mark_verified, verify_citations
@@ -30,12 +31,22 @@ class Command(BaseCommand):
         if report.found_unverified and mark:
             with services.writing(services.Via.SHELL, reason="verify_citations --mark"):
                 count = mark_verified(report.found_unverified)
-            self.stdout.write(f"{count} unverified citations found in their sources: marked verified.")
-        elif report.found_unverified:
-            self.stdout.write(
-                f"{len(report.found_unverified)} citations are stored unverified but found in their "
-                "sources: run with --mark to mark them verified."
+            message = ngettext(
+                "%(n)d unverified citation found in its source: marked verified.",
+                "%(n)d unverified citations found in their sources: marked verified.",
+                count,
             )
+            self.stdout.write(message % {"n": count})
+        elif report.found_unverified:
+            count = len(report.found_unverified)
+            message = ngettext(
+                "%(n)d citation is stored unverified but found in its source: run with --mark to "
+                "mark it verified.",
+                "%(n)d citations are stored unverified but found in their sources: run with --mark "
+                "to mark them verified.",
+                count,
+            )
+            self.stdout.write(message % {"n": count})
         for failure in report.failures:
             self.stderr.write(str(failure))
         summary = (
