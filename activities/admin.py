@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from wps_portal.admin import CitationInline, CuratedAdmin, PublicAdmin
 from wps_portal.forms import CurationForm, PartialDateField
+from wps_portal.imports import ImportAdminMixin
 
 from .models import Activity, Output, Participation, Phase, Programme, ThematicArea
+from .resources import ActivityResource
 
 
 class PhaseInline(admin.TabularInline):
@@ -70,8 +72,9 @@ class ActivityForm(CurationForm):
 
 
 @admin.register(Activity)
-class ActivityAdmin(PublicAdmin):
+class ActivityAdmin(ImportAdminMixin, PublicAdmin):
     form = ActivityForm
+    resource_classes = [ActivityResource]  # bulk import with preview: activities/resources.py
     list_display = ("title", "type", "dates_display", "location", "programme", "phase", "status")
     list_filter = ("status", "type", "programme", "phase", "countries")
     search_fields = ("title", "slug", "location", "summary", "partners__name", "partners__acronym")

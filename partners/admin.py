@@ -1,8 +1,10 @@
 from django.contrib import admin
 
 from wps_portal.admin import CitationInline, CuratedAdmin, PublicAdmin
+from wps_portal.imports import ImportAdminMixin
 
 from .models import Alias, Country, Partner, PartnerRelation
+from .resources import PartnerResource
 
 
 @admin.register(Country)
@@ -27,7 +29,8 @@ class RelationInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(PublicAdmin):
+class PartnerAdmin(ImportAdminMixin, PublicAdmin):
+    resource_classes = [PartnerResource]  # bulk import with preview: partners/resources.py
     list_display = ("name", "acronym", "kind", "scope", "country", "parent", "status", "last_verified")
     list_filter = ("status", "kind", "scope", "country")
     search_fields = ("name", "acronym", "aliases__name", "slug")

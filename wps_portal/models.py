@@ -254,6 +254,15 @@ class Citation(TimestampedModel):
     )
     section = models.CharField(max_length=300, blank=True, help_text=_("Heading of the section quoted."))
     order = models.PositiveSmallIntegerField(default=0)
+    # Set by wps_portal.provenance.verify_excerpt (called from clean(), so on every save through the
+    # admin, the API, an import or the loader): when the excerpt was last found in its source's
+    # text. Empty: unverified, because the text was not available where it was saved.
+    verified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the excerpt was last found in the source text; empty: not yet checked."),
+    )
 
     objects = CitationQuerySet.as_manager()
 
@@ -274,6 +283,16 @@ class Citation(TimestampedModel):
 
     def __str__(self):
         return f"{self.source.key}: “{self.excerpt[:60]}…”"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    def clean(self):
+        super().clean()
+        from .provenance import verify_excerpt
+
+        verify_excerpt(self)
 
 
 class LoadedRecord(models.Model):

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "template_partials",
     "simple_history",
+    "import_export",
     # The portal's own layers, lowest first: wps_portal <- partners <- activities <- casestudies <- networks.
     "wps_portal",
     "partners",
@@ -182,6 +183,10 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 # Where the corpus (fixtures/) and the source documents live.
 CORPUS_DIR = Path(os.environ.get("CORPUS_DIR", BASE_DIR / "fixtures"))
 SOURCES_DIR = Path(os.environ.get("SOURCES_DIR", BASE_DIR.parent / "shared" / "sources"))
+
+# Bulk import in the admin (django-import-export; see wps_portal/imports.py): each import runs in
+# one transaction, rolled back when any row is invalid. Who may import: ImportAdminMixin.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
 # The number of proxies in front of the app (README, "Deploy"); 0 = the client's own address.

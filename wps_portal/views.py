@@ -308,8 +308,8 @@ class SourceListView(FilteredListView):
     noun = (_("source document"), _("source documents"))
     title = _("Source documents")
     intro = _(
-        "The public documents this portal is built from. Every record quotes one of them, "
-        "with a verbatim excerpt."
+        "The public documents this portal is built from. Every record quotes one of them, with an "
+        "excerpt checked to occur verbatim in its text; one not yet checked is marked unverified."
     )
 
     def get_queryset(self):

@@ -9,7 +9,9 @@ from wps_portal.api.serializers import (
     HtmlUrlField,
     ListUrlField,
     PartialDateField,
+    RefusesUnknownInput,
     detail_url,
+    require,
 )
 
 from ..models import Activity, Output, Participation, Phase, Programme, ThematicArea
@@ -86,10 +88,15 @@ class PhaseSerializer(BaseSerializer):
         ]
 
 
-class OutputSerializer(serializers.ModelSerializer):
+class OutputSerializer(RefusesUnknownInput, serializers.ModelSerializer):
+    """A quantified output, written with its activity; the list's order is kept."""
+
     class Meta:
         model = Output
         fields = ["quantity", "unit", "note"]
+
+    def validate(self, attrs):
+        return require(attrs, "quantity", "unit")
 
 
 class ParticipantSerializer(PartnerRoleSerializer):
@@ -121,7 +128,7 @@ class ActivitySerializer(CitedSerializer):
     thematic_area = serializers.SlugRelatedField(
         slug_field="slug", queryset=ThematicArea.objects.all(), required=False, allow_null=True
     )
-    outputs = OutputSerializer(many=True, read_only=True)
+    outputs = OutputSerializer(many=True, required=False)
 
     brief_fields = ("slug", "title", "start", "end", "url")
     select = {
@@ -160,5 +167,10 @@ class ActivitySerializer(CitedSerializer):
         return PartnerRoleSerializer.unique_roles(participants)
 
     def write_related(self, instance, related):
+        rows = []
         if "participations" in related:
-            self.replace_rows(instance.participations, related["participations"])
+            rows += self.replace_rows(instance.participations, related["participations"])
+        if "outputs" in related:
+            outputs = [{**output, "order": order} for order, output in enumerate(related["outputs"])]
+            rows += self.replace_rows(instance.outputs, outputs)
+        return rows

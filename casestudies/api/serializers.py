@@ -144,7 +144,8 @@ class CaseStudySerializer(CitedSerializer):
 
     def write_related(self, instance, related):
         if "partner_roles" in related:
-            self.replace_rows(instance.partner_roles, related["partner_roles"])
+            return self.replace_rows(instance.partner_roles, related["partner_roles"])
+        return []
 
 
 class LessonSerializer(CitedSerializer):

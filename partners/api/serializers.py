@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from wps_portal.api.serializers import (
@@ -6,10 +7,12 @@ from wps_portal.api.serializers import (
     CitedSerializer,
     HtmlUrlField,
     ListUrlField,
+    RefusesUnknownInput,
     detail_url,
+    require,
 )
 
-from ..choices import RelationType, Role
+from ..choices import AliasKind, RelationType, Role
 from ..models import Alias, Country, Partner, PartnerRelation
 
 
@@ -24,10 +27,17 @@ class CountrySerializer(BaseSerializer):
         fields = ["code", "name", "region", "note", "url", "html_url"]
 
 
-class AliasSerializer(serializers.ModelSerializer):
+class AliasSerializer(RefusesUnknownInput, serializers.ModelSerializer):
+    """Another name of the partner; written with it as {"name": …, "kind": …} (kind defaults to
+    "spelling")."""
+
     class Meta:
         model = Alias
         fields = ["name", "kind"]
+        validators = []  # a name once per partner: checked on the whole list (validate_aliases)
+
+    def validate(self, attrs):
+        return require(attrs, "name")
 
 
 class PartnerSerializer(CitedSerializer):
@@ -35,7 +45,7 @@ class PartnerSerializer(CitedSerializer):
     html_url = HtmlUrlField()
     country = CountrySerializer(nested=True, required=False, allow_null=True)
     parent = serializers.JSONField(read_only=True)  # replaced in get_fields (self-reference)
-    aliases = AliasSerializer(many=True, read_only=True)
+    aliases = AliasSerializer(many=True, required=False)
     relations = serializers.JSONField(read_only=True)  # replaced in get_fields
     activities_url = ListUrlField("activity", "partner")
     case_studies_url = ListUrlField("casestudy", "partner")
@@ -74,6 +84,29 @@ class PartnerSerializer(CitedSerializer):
             *CitedSerializer.common_fields,
         ]
 
+    def validate_aliases(self, aliases):
+        seen = set()
+        for alias in aliases:
+            key = alias["name"].strip().casefold()
+            if key in seen:
+                raise serializers.ValidationError(_("%(name)s is listed twice.") % {"name": alias["name"]})
+            seen.add(key)
+        return aliases
+
+    def write_related(self, instance, related):
+        if "aliases" not in related:
+            return []
+        # Kept by name, so an alias that stays keeps its row; the others are replaced.
+        wanted = {alias["name"].strip(): alias for alias in related["aliases"]}
+        instance.aliases.exclude(name__in=wanted).delete()
+        rows = []
+        for name, alias in wanted.items():
+            row, _created = Alias.objects.update_or_create(
+                partner=instance, name=name, defaults={"kind": alias.get("kind") or AliasKind.SPELLING}
+            )
+            rows.append(row)
+        return rows
+
     def expanded_fields(self):
         return {
             "parent": PartnerSerializer(nested=True, required=False, allow_null=True),
@@ -81,7 +114,7 @@ class PartnerSerializer(CitedSerializer):
         }
 
 
-class PartnerRoleSerializer(serializers.ModelSerializer):
+class PartnerRoleSerializer(RefusesUnknownInput, serializers.ModelSerializer):
     """A partner in a role, in a record of an upper layer (an activity's participant, a case
     study's partner); subclasses name the model. A list of them names each (partner, role) once."""
 
@@ -91,6 +124,9 @@ class PartnerRoleSerializer(serializers.ModelSerializer):
     class Meta:
         fields = ["partner", "role", "note"]
         validators = []  # uniqueness is checked on the whole list: see unique_roles
+
+    def validate(self, attrs):
+        return require(attrs, "partner", "role")
 
     @staticmethod
     def unique_roles(items):

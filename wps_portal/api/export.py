@@ -2,7 +2,8 @@
 
 Rows are the serializer's own output flattened: a related record becomes its natural key (slug,
 code or key), a list becomes its items joined with "; ", a participant "partner-slug (role)", a
-citation "source-key: excerpt".
+citation "source-key: excerpt" (followed by " [unverified]" when its excerpt was not checked
+against the source text).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def flatten(value) -> str:
         if "partner" in value and "role" in value:
             return f"{flatten(value['partner'])} ({value['role']})"
         if "source" in value and "excerpt" in value:
-            return f"{flatten(value['source'])}: {value['excerpt']}"
+            mark = " [unverified]" if value.get("verified") is False else ""
+            return f"{flatten(value['source'])}: {value['excerpt']}{mark}"
         if "name" in value:
             return flatten(value["name"])
         return " ".join(flatten(item) for item in value.values() if item not in (None, ""))

@@ -6,7 +6,8 @@
   with Retry-After);
 - year filters are integers from 1900 to 2100; a list of related records by natural key says where
   the allowed keys are listed;
-- response fields are not marked required, since ``fields``/``omit``/``brief`` may remove any.
+- response fields are not marked required, since ``fields``/``omit``/``brief`` may remove any;
+  request bodies allow no other properties (a key the API does not write is a 400).
 """
 
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
@@ -157,4 +158,7 @@ class ResponseFieldsOptional(OpenApiSerializerExtension):
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         if direction == "response":
             schema.pop("required", None)
+        else:
+            # Writes refuse keys they do not write (serializers.RefusesUnknownInput).
+            schema["additionalProperties"] = False
         return schema

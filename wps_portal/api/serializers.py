@@ -14,10 +14,12 @@ so the view fetches exactly what the chosen fields need, in a constant number of
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
@@ -26,7 +28,7 @@ from rest_framework.settings import api_settings
 from wps_portal import services
 from wps_portal.choices import Status
 from wps_portal.dates import parse_partial_date
-from wps_portal.models import Citation, SourceDocument
+from wps_portal.models import EXCERPT_MAX_LENGTH, Citation, SourceDocument
 
 
 def citations_prefetch(path="citations"):
@@ -114,7 +116,43 @@ class PartialDateField(serializers.Field):
         return {self.date_field: date, self.precision_field: precision}
 
 
-class BaseSerializer(serializers.ModelSerializer):
+LINK_FIELDS = (serializers.HyperlinkedIdentityField, HtmlUrlField, ListUrlField)
+
+
+class RefusesUnknownInput:
+    # Input is never dropped silently: a key the serializer does not write is a 400 naming it.
+    # DRF ignores unknown keys and values of read-only fields; here an unknown key, or a value for
+    # a read-only field (a partner's relations, a case study's results), is refused instead. The
+    # record's links (url, html_url, …_url) are derived and may be sent back as they were read.
+    # (A comment, not a docstring: drf-spectacular would show a docstring as every schema's text.)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and not getattr(self, "nested", False):
+            writable = [name for name, field in self.fields.items() if not field.read_only]
+            errors = {}
+            for key in data:
+                field = self.fields.get(key)
+                if field is None:
+                    errors[key] = [
+                        _("Unknown field. Fields accepted here: %(fields)s.")
+                        % {"fields": ", ".join(writable)}
+                    ]
+                elif field.read_only and not isinstance(field, LINK_FIELDS):
+                    errors[key] = [_("Read-only: not accepted on writes, so not saved.")]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+def require(attrs: dict, *names: str) -> dict:
+    """A child row of a list must be whole even in a PATCH (where DRF skips missing fields)."""
+    missing = {name: [_("This field is required.")] for name in names if name not in attrs}
+    if missing:
+        raise serializers.ValidationError(missing)
+    return attrs
+
+
+class BaseSerializer(RefusesUnknownInput, serializers.ModelSerializer):
     brief_fields: tuple[str, ...] = ()
     lookup_field = "slug"  # the natural key: how related records are named on writes
     # What each field reads from related tables: {field: (select_related paths)} and
@@ -187,15 +225,18 @@ class BaseSerializer(serializers.ModelSerializer):
 
     # -- writes ----------------------------------------------------------------------------------
 
-    def write_related(self, instance, related: dict):
-        """Save the lists written through an intermediate model (participants…); override."""
+    def write_related(self, instance, related: dict) -> list:
+        """Save the child rows written with the record (participants, aliases, outputs…): each
+        key of ``related`` that the serializer accepts must be written here. Returns the rows
+        written, so the write path does what their write implies (the parent's search text)."""
+        return []
 
     @staticmethod
-    def replace_rows(related_manager, items: list[dict]):
+    def replace_rows(related_manager, items: list[dict]) -> list:
         """Replace the rows of a reverse relation (an activity's participations) with ``items``."""
         related_manager.all().delete()
         model, owner = related_manager.model, {related_manager.field.name: related_manager.instance}
-        model.objects.bulk_create(model(**owner, **item) for item in items)
+        return model.objects.bulk_create(model(**owner, **item) for item in items)
 
     def _split(self, validated_data):
         """(forward many-to-many values, values of lists saved by write_related); both popped."""
@@ -227,8 +268,13 @@ class BaseSerializer(serializers.ModelSerializer):
             for name, value in many.items():
                 # through-less many-to-many only (those with intermediate models go to related)
                 getattr(instance, name).set(value)
-            self.write_related(instance, related)
-            services.changed(instance)  # findable at once, with its new names
+            rows = []
+            if "citations" in related:
+                rows += write_citations(instance, related.pop("citations"))
+            rows += self.write_related(instance, related) or []
+            # The lists read before the write (prefetched by get_queryset) are stale now.
+            getattr(instance, "_prefetched_objects_cache", {}).clear()
+            services.changed(instance, *rows)  # findable at once, with its new names and aliases
         return instance
 
     def create(self, validated_data):
@@ -236,32 +282,6 @@ class BaseSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         return self._save(instance, validated_data)
-
-
-class BriefSourceSerializer(serializers.ModelSerializer):
-    url = detail_url("source", "key")
-
-    class Meta:
-        model = SourceDocument
-        fields = ["key", "title", "url"]
-
-
-class CitationSerializer(serializers.ModelSerializer):
-    source = BriefSourceSerializer(read_only=True)
-
-    class Meta:
-        model = Citation
-        fields = ["source", "excerpt", "section"]
-
-
-class CitedSerializer(BaseSerializer):
-    # A public record: its curation state and its citations.
-
-    citations = CitationSerializer(many=True, read_only=True)
-    status = serializers.ChoiceField(choices=Status.choices, required=False)
-    prefetch = {"citations": (citations_prefetch(),)}
-    # The fields every public record ends with; subclasses list their own, then these.
-    common_fields = ("status", "last_verified", "url", "html_url", "citations")
 
 
 class SourceDocumentSerializer(BaseSerializer):
@@ -284,6 +304,62 @@ class SourceDocumentSerializer(BaseSerializer):
             "url",
             "html_url",
         ]
+
+
+class CitationSerializer(RefusesUnknownInput, serializers.ModelSerializer):
+    """A citation: shown with its source's brief form, written with the source's key. On a write
+    the excerpt is checked against the source text (``Citation.clean``); ``verified`` says whether
+    it was found there (false: the text was not available where it was saved)."""
+
+    source = SourceDocumentSerializer(nested=True)
+    excerpt = serializers.CharField(max_length=EXCERPT_MAX_LENGTH)
+    verified = serializers.BooleanField(source="is_verified", read_only=True)
+
+    class Meta:
+        model = Citation
+        fields = ["source", "excerpt", "section", "verified", "verified_at"]
+        read_only_fields = ["verified_at"]
+
+    def validate(self, attrs):
+        citation = Citation(**require(attrs, "source", "excerpt"))
+        try:
+            citation.full_clean(exclude=["content_type", "object_id", "order"], validate_constraints=False)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return {**attrs, "verified_at": citation.verified_at}
+
+
+def write_citations(record, items: list[dict]) -> list:
+    """Make ``record``'s citations exactly ``items`` (in their order), keeping the rows that stay.
+
+    A row is the same citation when its source and excerpt are; others are deleted or created.
+    """
+    content_type = ContentType.objects.get_for_model(record)
+    existing = {
+        (c.source_id, c.excerpt): c
+        for c in Citation.objects.filter(content_type=content_type, object_id=record.pk)
+    }
+    rows = []
+    for order, item in enumerate(items):
+        citation = existing.pop((item["source"].pk, item["excerpt"]), None) or Citation(
+            content_type=content_type, object_id=record.pk
+        )
+        for name, value in {**item, "order": order}.items():
+            setattr(citation, name, value)
+        rows.append(services.save(citation, validate=False))  # validated (and verified) above
+    for stale in existing.values():
+        services.delete(stale)
+    return rows
+
+
+class CitedSerializer(BaseSerializer):
+    # A public record: its curation state and its citations (written with it: write_citations).
+
+    citations = CitationSerializer(many=True, required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    prefetch = {"citations": (citations_prefetch(),)}
+    # The fields every public record ends with; subclasses list their own, then these.
+    common_fields = ("status", "last_verified", "url", "html_url", "citations")
 
 
 __all__ = [

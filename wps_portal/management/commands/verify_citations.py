@@ -2,8 +2,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
-from wps_portal.provenance import verify_citations
+from wps_portal import services
+from wps_portal.provenance import mark_verified, verify_citations
 
 
 class Command(BaseCommand):
@@ -16,10 +18,35 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sources", default=None, help="Folder of the source texts (default: settings.SOURCES_DIR)."
         )
+        parser.add_argument(
+            "--mark",
+            action="store_true",
+            help="Mark as verified the citations stored unverified whose excerpt is found now "
+            "(they were saved where the source texts were missing).",
+        )
 
-    def handle(self, *args, sources=None, **options):
+    def handle(self, *args, sources=None, mark=False, **options):
         directory = Path(sources) if sources else Path(settings.SOURCES_DIR)
         report = verify_citations(directory)
+        if report.found_unverified and mark:
+            with services.writing(services.Via.SHELL, reason="verify_citations --mark"):
+                count = mark_verified(report.found_unverified)
+            message = ngettext(
+                "%(n)d unverified citation found in its source: marked verified.",
+                "%(n)d unverified citations found in their sources: marked verified.",
+                count,
+            )
+            self.stdout.write(message % {"n": count})
+        elif report.found_unverified:
+            count = len(report.found_unverified)
+            message = ngettext(
+                "%(n)d citation is stored unverified but found in its source: run with --mark to "
+                "mark it verified.",
+                "%(n)d citations are stored unverified but found in their sources: run with --mark "
+                "to mark them verified.",
+                count,
+            )
+            self.stdout.write(message % {"n": count})
         for failure in report.failures:
             self.stderr.write(str(failure))
         summary = (
