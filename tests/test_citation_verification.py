@@ -132,7 +132,7 @@ def test_a_verified_citation_shows_no_label(client):
 
 
 def test_the_migration_marks_existing_citations_by_the_real_check(settings, tmp_path):
-    migration = importlib.import_module("wps_portal.migrations.0002_citation_verified_at")
+    migration = importlib.import_module("wps_portal.migrations.0004_citation_verified_at")
     partner, existing = a_cited_partner()
     wrong = Citation.objects.create(
         content_type=existing.content_type, object_id=partner.pk, source=existing.source, excerpt=MADE_UP

@@ -34,12 +34,22 @@ def check_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wps_portal", "0001_initial"),
+        ("wps_portal", "0003_loaded_records"),
     ]
 
     operations = [
         migrations.AddField(
             model_name="citation",
+            name="verified_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                help_text="When the excerpt was last found in the source text; empty: not yet checked.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalcitation",
             name="verified_at",
             field=models.DateTimeField(
                 blank=True,
