@@ -2,12 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from activities.models import Activity, Phase, Programme
 from casestudies.models import Approach, CaseStudy, IssueBox, Lesson
 from partners.models import Partner
+from wps_portal.tokens import create_token
 
 pytestmark = pytest.mark.django_db
 
@@ -166,9 +166,8 @@ def test_reference_data_is_read_only_even_for_a_superuser(resource):
 
 def test_token_authentication_allows_writes():
     user = user_with("add_approach")
-    token = Token.objects.create(user=user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {create_token(user.username).token}")
     payload = WRITABLE["approaches"][1]()
     assert client.post(f"{API}approaches/", payload, format="json").status_code == 201
 

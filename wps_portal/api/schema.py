@@ -10,6 +10,7 @@
 """
 
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema as _AutoSchema
 from drf_spectacular.plumbing import build_array_type, build_basic_type
@@ -158,3 +159,10 @@ class ResponseFieldsOptional(OpenApiSerializerExtension):
         if direction == "response":
             schema.pop("required", None)
         return schema
+
+
+class TokenScheme(KnoxTokenScheme):
+    """``Authorization: Token <token>`` (knox, through the portal's throttled subclass)."""
+
+    target_class = "wps_portal.api.auth.TokenAuthentication"
+    name = "tokenAuth"
