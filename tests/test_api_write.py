@@ -240,3 +240,18 @@ def test_replacing_participants_replaces_the_list():
     response = client.patch(f"{API}activities/{activity.slug}/", {"participants": new}, format="json")
     assert response.status_code == 200
     assert list(activity.participations.values_list("partner__slug", "role")) == [("zene-zenama", "funding")]
+
+
+@pytest.mark.parametrize(
+    ("resource", "field", "codename"),
+    [("activities", "participants", "change_activity"), ("case-studies", "partners", "change_casestudy")],
+)
+@pytest.mark.parametrize("item", [{"role": "partner"}, {"partner": "x"}, {}])
+def test_patch_of_a_partner_list_item_missing_a_field_is_a_400_naming_it(resource, field, codename, item):
+    model = WRITABLE[resource][0]
+    slug = existing(model)
+    if "partner" in item:
+        item = {"partner": partner()}
+    response = curator(codename).patch(f"{API}{resource}/{slug}/", {field: [item]}, format="json")
+    assert response.status_code == 400, response.content
+    assert "Each item needs" in str(response.json()[field])

@@ -97,6 +97,13 @@ def test_the_right_password_signs_in_after_fewer_failures_than_the_limit(client,
     assert response.status_code == 302 and response["Location"] == "/admin/"
 
 
+def test_a_sign_in_whose_next_is_another_host_goes_to_the_admin(client, staff):
+    response = client.post(
+        LOGIN, {"username": "curator", "password": "right-password-1", "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
 def test_after_the_limit_the_right_password_is_refused_with_the_lockout_page(client, staff, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login(client, "wrong")

@@ -110,7 +110,7 @@ def _with_valid_segments(route: Route) -> str:
 
 
 # The values each parameter is also given on its own (the others come with every parameter at once).
-PER_PARAMETER = ("invalid-utf8", "huge-number", "unicode", "html", "comma-list")
+PER_PARAMETER = ("nul", "invalid-utf8", "huge-number", "unicode", "html", "comma-list")
 
 
 def cases() -> Iterator[str]:

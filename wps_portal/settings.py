@@ -269,6 +269,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "wps_portal.security.client_ip"
 AXES_VERBOSE = False
+# Where a sign-in goes when its ?next= is refused (another host) or absent: the admin, not Django's
+# default /accounts/profile/, which the portal does not have.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # -- API tokens (django-rest-knox) and the failed-token throttle --
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
