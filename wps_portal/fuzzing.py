@@ -26,7 +26,7 @@ HOSTILE = {
     "surrogate": "%ED%A0%80",
     "lone-percent": "%",
     "unicode": quote("Žene ženama 中文 🙂 \u202eRTL \u200b", safe=""),
-    "huge": "x" * 20_000,
+    "huge": "x" * 5_000,
     "huge-number": "9" * 400,
     "negative": "-1",
     "float-inf": "1e309",
@@ -41,6 +41,7 @@ HOSTILE = {
 
 # Parameters every list or detail may be given, besides its FilterSet's.
 COMMON_PARAMS = ("page", "page_size", "sort", "ordering", "q", "search", "format", "fields", "omit", "brief")
+DETAIL_PARAMS = ("format", "fields", "omit", "brief")
 SPECIAL_PARAMS = {"schema": ("version", "lang", "format"), "swagger-ui": ("script",), "login": ("next",)}
 SKIP_PREFIXES = ("admin/",)  # the admin behind a login answers anonymous requests with a redirect
 KEEP = ("admin/login/",)
@@ -75,7 +76,9 @@ def _route_text(pattern) -> str | None:
     return None
 
 
-def _params(callback) -> tuple[str, ...]:
+def _params(callback, template: str) -> tuple[str, ...]:
+    if PLACEHOLDER in template:
+        return DETAIL_PARAMS  # a detail page or record: filters do not apply
     view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
     filterset = getattr(view, "filterset_class", None)
     names = list(getattr(filterset, "base_filters", {}) or {})
@@ -97,7 +100,7 @@ def routes() -> list[Route]:
                 if template.startswith(SKIP_PREFIXES) and not template.startswith(KEEP):
                     continue
                 name = entry.name or template
-                params = _params(entry.callback) + SPECIAL_PARAMS.get(name, ())
+                params = _params(entry.callback, template) + SPECIAL_PARAMS.get(name, ())
                 found.append(Route(template, name, tuple(dict.fromkeys(params))))
 
     walk(get_resolver().url_patterns, "")
@@ -110,7 +113,8 @@ def _with_valid_segments(route: Route) -> str:
 
 
 # The values each parameter is also given on its own (the others come with every parameter at once).
-PER_PARAMETER = ("nul", "invalid-utf8", "huge-number", "unicode", "html", "comma-list")
+# (NUL, CRLF, huge and the rest reach every parameter in the all-at-once requests.)
+PER_PARAMETER = ("invalid-utf8", "huge-number", "unicode")
 
 
 def cases() -> Iterator[str]:
@@ -123,7 +127,7 @@ def cases() -> Iterator[str]:
                 yield route.path(value)
         for value in HOSTILE.values():
             yield f"{base}?{value}=1"
-            yield base + "?" + "&".join(f"{param}={value}&{param}={value}" for param in route.params)
+            yield base + "?" + "&".join(f"{param}={value}&{param}=2" for param in route.params)
         for param in route.params:
             for name in PER_PARAMETER:
                 yield f"{base}?{param}={HOSTILE[name]}"

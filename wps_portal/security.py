@@ -133,6 +133,19 @@ class HostileInputMiddleware:
 # -- consistent reads -----------------------------------------------------------------------------
 
 
+def read_alias(request) -> str:
+    """The database this request reads from: the primary, or with read replicas configured
+    (wps_portal.db_routing, where present) the replica chosen for a public read request, so the
+    request's transaction is opened where its reads go."""
+    if request.method not in SAFE_METHODS:
+        return DEFAULT_DB_ALIAS
+    try:
+        from wps_portal import db_routing
+    except ImportError:
+        return DEFAULT_DB_ALIAS
+    return db_routing.read_alias()
+
+
 class ConsistentReadMiddleware:
     """Each request runs in one database transaction, so a page, its facets and counts, or an API
     response (streamed CSV included) see one committed state, never half of a corpus reload.
@@ -156,18 +169,19 @@ class ConsistentReadMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        connection = connections[DEFAULT_DB_ALIAS]
-        if connection.in_atomic_block:
+        alias = read_alias(request)
+        connection = connections[alias]
+        if connection.in_atomic_block or connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return self.get_response(request)
         stack = ExitStack()
-        stack.enter_context(transaction.atomic(using=DEFAULT_DB_ALIAS, savepoint=False))
+        stack.enter_context(transaction.atomic(using=alias, savepoint=False))
         try:
             if request.method in SAFE_METHODS and connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             response = self.get_response(request)
             if response.status_code >= 500:
-                transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
+                transaction.set_rollback(True, using=alias)
         except BaseException:
             stack.__exit__(*sys.exc_info())  # rolls back
             raise
