@@ -7,6 +7,7 @@ test can fail. Both threads have connections of their own, outside the test's tr
 writer really commits; it puts the record back before the test ends.
 """
 
+import re
 import threading
 
 import pytest
@@ -120,8 +121,8 @@ def test_control_a_write_request_sees_the_other_commit():
     assert second == first - 1
 
 
-def test_home_and_list_pages_agree_while_records_flip():
-    """The whole stack: each page's own numbers agree while a writer flips partners in a loop."""
+def test_list_totals_agree_with_rows_and_facets_while_records_flip():
+    """The whole stack: each response's own numbers agree while a writer flips partners in a loop."""
     stop = threading.Event()
     pks = list(Partner.objects.published().values_list("pk", flat=True)[:20])
 
@@ -140,11 +141,20 @@ def test_home_and_list_pages_agree_while_records_flip():
     def read_pages():
         client = Client()
         disagreements = []
-        for _ in range(15):
-            response = client.get("/api/v1/partners/?page_size=500&fields=slug")
-            body = response.json()
+        for _ in range(10):
+            body = client.get("/api/v1/partners/?page_size=500&fields=slug").json()
             if body["count"] != len(body["results"]):
-                disagreements.append((body["count"], len(body["results"])))
+                disagreements.append(("api count vs rows", body["count"], len(body["results"])))
+            # The list page: its total, and the kind facet's counts (each partner has one kind).
+            html = client.get("/partners/").content.decode()
+            total = int(re.search(r'class="result-count"[^>]*>(\d+)', html).group(1))
+            kinds = re.findall(
+                r'name="kind" value="[^"]*"[^>]*> <span class="facet-label">[^<]*</span> '
+                r'<span class="facet-count">(\d+)</span>',
+                html,
+            )
+            if not kinds or total != sum(map(int, kinds)):
+                disagreements.append(("page total vs kind facet", total, kinds))
         return disagreements
 
     writer = threading.Thread(target=flip)
