@@ -2,12 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from activities.models import Activity, Phase, Programme
 from casestudies.models import Approach, CaseStudy, IssueBox, Lesson
 from partners.models import Partner
+from wps_portal.tokens import create_token
 
 pytestmark = pytest.mark.django_db
 
@@ -166,9 +166,8 @@ def test_reference_data_is_read_only_even_for_a_superuser(resource):
 
 def test_token_authentication_allows_writes():
     user = user_with("add_approach")
-    token = Token.objects.create(user=user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {create_token(user.username).token}")
     payload = WRITABLE["approaches"][1]()
     assert client.post(f"{API}approaches/", payload, format="json").status_code == 201
 
@@ -241,3 +240,18 @@ def test_replacing_participants_replaces_the_list():
     response = client.patch(f"{API}activities/{activity.slug}/", {"participants": new}, format="json")
     assert response.status_code == 200
     assert list(activity.participations.values_list("partner__slug", "role")) == [("zene-zenama", "funding")]
+
+
+@pytest.mark.parametrize(
+    ("resource", "field", "codename"),
+    [("activities", "participants", "change_activity"), ("case-studies", "partners", "change_casestudy")],
+)
+@pytest.mark.parametrize("item", [{"role": "partner"}, {"partner": "x"}, {}])
+def test_patch_of_a_partner_list_item_missing_a_field_is_a_400_naming_it(resource, field, codename, item):
+    model = WRITABLE[resource][0]
+    slug = existing(model)
+    if "partner" in item:
+        item = {"partner": partner()}
+    response = curator(codename).patch(f"{API}{resource}/{slug}/", {field: [item]}, format="json")
+    assert response.status_code == 400, response.content
+    assert "Each item needs" in str(response.json()[field])

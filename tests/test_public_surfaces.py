@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.db.models import Count
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from activities.filtersets import ActivityFilterSet
@@ -17,6 +16,7 @@ from casestudies.models import Approach, CaseStudy, IssueBox, Lesson
 from partners.models import Partner
 from wps_portal.models import Citation, SourceDocument
 from wps_portal.search import MAX_TERMS, terms
+from wps_portal.tokens import create_token
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +210,7 @@ def test_partner_created_through_the_api_is_found_by_search_at_once(api):
     user = User.objects.create_user("curator")
     # creating a record as published is publishing: a Reviewer's permission (test_curation.py)
     user.user_permissions.add(*Permission.objects.filter(codename__in=["add_partner", "publish_record"]))
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {create_token(user.username).token}")
     response = api.post(
         f"{API}partners/",
         {

@@ -7,6 +7,7 @@ naming the variable, never a silent fallback.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -79,7 +80,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens, stored hashed and expiring (see "Security" below)
+    "axes",  # login lockout (see "Security" below)
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -303,3 +306,100 @@ X_FRAME_OPTIONS = "DENY"
 # admin index, not Django's default /accounts/profile/ which this site does not have.
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
+
+
+# ==== Security (prod-security) ===================================================================
+# Content-Security-Policy, login lockout, API tokens and their failed-attempt throttle, request body
+# limits, hostile characters, one committed state per request. The README's Security section says
+# what each does; every limit can be set from the environment.
+from csp.constants import NONE, SELF  # noqa: E402
+
+
+def _insert_middleware(after: str, *names: str) -> None:
+    index = MIDDLEWARE.index(after) + 1
+    MIDDLEWARE[index:index] = names
+
+
+# NUL in a path or query value: 404/400 before anything (whitenoise included) looks at it.
+_insert_middleware(
+    "django.middleware.security.SecurityMiddleware", "wps_portal.security.HostileInputMiddleware"
+)
+# Every response gets the policy, static files excepted (they are not documents).
+_insert_middleware("whitenoise.middleware.WhiteNoiseMiddleware", "csp.middleware.CSPMiddleware")
+# One transaction per request, REPEATABLE READ for reads on PostgreSQL (replaces ATOMIC_REQUESTS,
+# which would leave templates and streamed bodies outside the transaction: see the middleware).
+_insert_middleware(
+    "django.contrib.sessions.middleware.SessionMiddleware", "wps_portal.security.ConsistentReadMiddleware"
+)
+# Oversized bodies refused from Content-Length, before CSRF or a form reads them; needs request.user.
+_insert_middleware(
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wps_portal.security.RequestBodyLimitMiddleware",
+)
+# django-axes turns a locked-out login into the lockout page; it must come last.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# -- Content-Security-Policy (django-csp 4) --
+# Nothing inline, nothing from another host. The API docs (Swagger UI, Redoc) add what their
+# bundles need for styles and Redoc's web worker, in wps_portal/api/urls.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+if os.environ.get("CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = os.environ["CSP_REPORT_URI"]
+
+# -- Login lockout (django-axes) --
+# After LOGIN_FAILURE_LIMIT failed admin sign-ins from one address, or for one username, further
+# sign-ins are refused (the right password too) for LOGIN_COOLOFF_MINUTES; `manage.py axes_reset`
+# (or axes_reset_username / axes_reset_ip) lifts the lock at once. A success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "wps_portal.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15)) or None
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "wps_portal.security.client_ip"
+AXES_VERBOSE = False
+
+# -- API tokens (django-rest-knox) and the failed-token throttle --
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS) if API_TOKEN_DAYS else None,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+FAILED_TOKEN_RATE = os.environ.get("FAILED_TOKEN_RATE", "10/min")
+if FAILED_TOKEN_RATE.lower() == "none":
+    FAILED_TOKEN_RATE = None
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "wps_portal.api.auth.TokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["wps_portal.api.parsers.JSONParser"]
+
+# -- Bounded requests --
+# Bodies larger than these are refused from their Content-Length before they are read (413,
+# wps_portal.security.RequestBodyLimitMiddleware). Anonymous clients may send a login form and no
+# more, far below FILE_UPLOAD_MAX_MEMORY_SIZE, so no anonymous upload is ever spooled to disk.
+MAX_BODY_ANONYMOUS = env_int("MAX_BODY_ANONYMOUS", 16 * 1024)
+MAX_BODY_API = env_int("MAX_BODY_API", 1024 * 1024)
+MAX_BODY_AUTHENTICATED = env_int("MAX_BODY_AUTHENTICATED", 5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_AUTHENTICATED
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_AUTHENTICATED
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000  # the admin's largest change form with inlines is far below
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 20)
+# ==== end of Security ============================================================================

@@ -132,6 +132,10 @@ class PartnerRoleSerializer(RefusesUnknownInput, serializers.ModelSerializer):
     def unique_roles(items):
         seen = set()
         for item in items:
+            # A PATCH makes nested fields optional; a list item is always written whole.
+            missing = [name for name in ("partner", "role") if name not in item]
+            if missing:
+                raise serializers.ValidationError(f"Each item needs {' and '.join(missing)}.")
             key = (item["partner"].pk, item["role"])
             if key in seen:
                 raise serializers.ValidationError(

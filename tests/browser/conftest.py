@@ -80,14 +80,44 @@ def site(request, db):
     return request.getfixturevalue("live_server").url
 
 
+# Records every Content-Security-Policy violation the page reports. Init scripts are injected by
+# the browser itself, so the policy they watch does not block them.
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile || document.URL}:${event.lineNumber}`
+  );
+});
+"""
+
+
 def _page(browser, viewport, **options):
     context = browser.new_context(viewport=viewport, **options)
     context.set_default_timeout(15_000)
+    context.add_init_script(CSP_WATCH)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.js_errors = errors
+    # Chromium also logs each violation on the console ("Refused to … Content Security Policy").
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
+        ),
+    )
     return context, page
+
+
+def csp_violations(page) -> list[str]:
+    """What the page's policy blocked so far: console reports and securitypolicyviolation events."""
+    try:
+        events = page.evaluate("window.__cspViolations || []")
+    except Exception:  # the page is closed or navigating
+        events = []
+    return [*page.csp_violations, *events]
 
 
 @pytest.fixture
@@ -96,6 +126,7 @@ def page(chromium_browser):
     yield page
     context.close()
     assert not page.js_errors, page.js_errors
+    assert not page.csp_violations, page.csp_violations
 
 
 @pytest.fixture
@@ -104,6 +135,7 @@ def phone_page(chromium_browser):
     yield page
     context.close()
     assert not page.js_errors, page.js_errors
+    assert not page.csp_violations, page.csp_violations
 
 
 @pytest.fixture
@@ -117,7 +149,7 @@ def no_js_page(chromium_browser):
 def axe_source():
     if not AXE_JS.exists():
         unavailable(f"axe-core not found at {AXE_JS} (run: npm ci --prefix tests/browser)")
-    return AXE_JS
+    return AXE_JS.read_text()
 
 
 @pytest.fixture
@@ -125,7 +157,9 @@ def run_axe(axe_source):
     """Runs axe-core on the page; returns the serious and critical violations."""
 
     def run(page):
-        page.add_script_tag(path=str(axe_source))
+        # Evaluated through the browser's DevTools protocol: an added <script> tag would be inline
+        # script, which the Content-Security-Policy rightly blocks.
+        page.evaluate(axe_source)
         result = page.evaluate("""async () => await axe.run(document, {resultTypes: ["violations"]})""")
         return [
             {

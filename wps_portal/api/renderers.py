@@ -25,3 +25,9 @@ class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
 
     def get_rendered_html_form(self, data, view, method, request):
         return None  # the raw JSON form is kept; HTML forms would list every related record
+
+    def get_context(self, data, accepted_media_type, renderer_context):
+        context = super().get_context(data, accepted_media_type, renderer_context)
+        # Pygments' CSS would be an inline <style>, which the Content-Security-Policy refuses.
+        context["code_style"] = None
+        return context

@@ -11,6 +11,7 @@
 """
 
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema as _AutoSchema
 from drf_spectacular.plumbing import build_array_type, build_basic_type
@@ -162,3 +163,10 @@ class ResponseFieldsOptional(OpenApiSerializerExtension):
             # Writes refuse keys they do not write (serializers.RefusesUnknownInput).
             schema["additionalProperties"] = False
         return schema
+
+
+class TokenScheme(KnoxTokenScheme):
+    """``Authorization: Token <token>`` (knox, through the portal's throttled subclass)."""
+
+    target_class = "wps_portal.api.auth.TokenAuthentication"
+    name = "tokenAuth"

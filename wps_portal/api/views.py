@@ -8,6 +8,7 @@ from collections import OrderedDict
 from django.http import Http404
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -205,3 +206,12 @@ class APIRootView(APIView):
         links["docs"] = reverse("api:swagger-ui", request=request)
         links["redoc"] = reverse("api:redoc", request=request)
         return Response(links)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema. The API has one version, so ``?version=`` is ignored: drf-spectacular
+    would otherwise copy it, unchecked, into the Content-Disposition filename (a NUL there was a
+    500, and any other text was reflected into a response header)."""
+
+    def _get_version_parameter(self, request):
+        return None
