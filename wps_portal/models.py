@@ -292,7 +292,10 @@ class Citation(TimestampedModel):
         super().clean()
         from .provenance import verify_excerpt
 
-        verify_excerpt(self)
+        # An empty or over-long excerpt is refused by its length constraint, whose sentence says
+        # what to do; an error here would hide it (Django skips the constraints of a field in error).
+        if 0 < len(self.excerpt or "") <= EXCERPT_MAX_LENGTH:
+            verify_excerpt(self)
 
 
 class LoadedRecord(models.Model):

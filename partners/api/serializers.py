@@ -131,11 +131,7 @@ class PartnerRoleSerializer(RefusesUnknownInput, serializers.ModelSerializer):
     @staticmethod
     def unique_roles(items):
         seen = set()
-        for item in items:
-            # A PATCH makes nested fields optional; a list item is always written whole.
-            missing = [name for name in ("partner", "role") if name not in item]
-            if missing:
-                raise serializers.ValidationError(f"Each item needs {' and '.join(missing)}.")
+        for item in items:  # each item has its partner and role: validate() requires them
             key = (item["partner"].pk, item["role"])
             if key in seen:
                 raise serializers.ValidationError(
