@@ -10,7 +10,7 @@ NODE_TOOLS := tests/browser
 
 export DJANGO_SETTINGS_MODULE := wps_portal.settings
 
-.PHONY: run test setup install db corpus verify lint format browser-tools bench clean help
+.PHONY: run test setup install db corpus verify lint format browser-tools bench bench-search clean help
 
 help:
 	@echo "make run     set everything up and serve the portal at http://127.0.0.1:$(PORT)/"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint    ruff (lint + format check)"
 	@echo "make verify  check every citation against ../shared/sources"
 	@echo "make bench   measure queries and timings of the main pages and API calls"
+	@echo "make bench-search  search quality (success@10, MRR) and timings on the corpus"
 
 # The virtualenv is rebuilt only when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -71,6 +72,9 @@ format: install
 
 verify: corpus
 	DEBUG=1 $(PY) manage.py verify_citations --sources ../shared/sources
+
+bench-search: install
+	DEBUG=1 $(PY) scripts/bench_search.py
 
 bench: corpus
 	DEBUG=1 $(PY) scripts/benchmark.py

@@ -16,6 +16,7 @@ class CountryAdmin(admin.ModelAdmin):
 class AliasInline(admin.TabularInline):
     model = Alias
     extra = 1
+    fields = ("name", "kind", "language")
 
 
 class RelationInline(admin.TabularInline):

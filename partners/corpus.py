@@ -56,12 +56,18 @@ def load_partner(record: dict, ctx: LoadContext) -> None:
     for alias in record.get("aliases") or []:
         if isinstance(alias, str):
             alias = {"name": alias}
-        fields(ctx, alias, required=("name",), optional=("kind",))
+        fields(ctx, alias, required=("name",), optional=("kind", "language"))
         if alias["name"] in (partner.name, partner.acronym) or any(
             a["name"] == alias["name"] for a in aliases
         ):
             continue  # a name is not its own alias; a repeated alias is one alias
-        aliases.append({"name": str(alias["name"]).strip(), "kind": alias.get("kind") or "spelling"})
+        aliases.append(
+            {
+                "name": str(alias["name"]).strip(),
+                "kind": alias.get("kind") or "spelling",
+                "language": str(alias.get("language") or "").strip(),
+            }
+        )
     ctx.sync_children(partner.aliases.all(), ("name",), aliases, partner=partner)
     ctx.sync_citations(partner, record.get("citations"))
 

@@ -82,10 +82,14 @@ def save(instance: models.Model, *, validate: bool = True, exclude: Iterable[str
 
 
 def delete(instance: models.Model) -> None:
+    from .search.index import remove_record, searchable_models
+
     owners = _search_owners(instance, include_self=False)
-    model = type(instance)
+    model, pk = type(instance), instance.pk
     with transaction.atomic():
         instance.delete()
+        if model in searchable_models():
+            remove_record(model, pk)
         _refresh(owners)
         _after_commit({model, *(type(o) for o in owners)})
 
@@ -113,13 +117,19 @@ def changed(*instances: models.Model) -> None:
 def _search_owners(instance: models.Model, *, include_self: bool) -> list[models.Model]:
     """The public records whose search text includes ``instance``: itself, and its public parents."""
     from .models import PublicModel
+    from .search.index import searchable_models
 
-    owners = [instance] if include_self and isinstance(instance, PublicModel) else []
+    indexed = tuple(searchable_models())
+    owners = [instance] if include_self and isinstance(instance, indexed) else []
     for field in instance._meta.concrete_fields:
         if field.many_to_one and issubclass(field.related_model, PublicModel):
             parent = getattr(instance, field.name, None)
             if parent is not None and parent.pk is not None:
                 owners.append(parent)
+    # A citation's excerpt is searched with the record it supports (a result's, with its case study).
+    record = getattr(instance, "record", None) if hasattr(type(instance), "record") else None
+    if isinstance(record, models.Model):
+        owners.extend([record] if isinstance(record, indexed) else _search_owners(record, include_self=False))
     return owners
 
 

@@ -27,7 +27,7 @@ class CountrySerializer(BaseSerializer):
 class AliasSerializer(serializers.ModelSerializer):
     class Meta:
         model = Alias
-        fields = ["name", "kind"]
+        fields = ["name", "kind", "language"]
 
 
 class PartnerSerializer(CitedSerializer):

@@ -1,0 +1,161 @@
+"""The search engine's behaviours, on the corpus (and a few records made here)."""
+
+import pytest
+from django.urls import reverse
+
+from activities.models import Activity
+from partners.models import Partner
+from wps_portal import services
+from wps_portal.search import engine
+from wps_portal.search.snippets import highlight, snippet
+from wps_portal.search.text import fold, index_tokens
+
+pytestmark = pytest.mark.django_db
+
+
+def slugs(query, model=None):
+    outcome = engine.run(query, kinds=[model] if model else None)
+    return [getattr(h.model.objects.get(pk=h.pk), "slug", h.pk) for h in outcome.hits]
+
+
+def top(query, n=10, model=None):
+    return slugs(query, model)[:n]
+
+
+def test_stemming_makes_word_forms_meet():
+    assert index_tokens("endorsed") == index_tokens("endorsement")
+    assert index_tokens("trainings") == index_tokens("training")
+    assert set(slugs("endorsement", Activity)) & set(slugs("endorsed", Activity))
+
+
+def test_stop_words_of_a_question_need_not_match():
+    assert "kosovo-police-gender-courses-2010" in top(
+        "How many police officers attended the gender courses in 2010?"
+    )
+
+
+def test_records_matching_most_words_come_after_those_matching_all():
+    outcome = engine.run("police gender xylophonic")
+    assert outcome.hits
+    flags = [h.complete for h in engine.run("kosovo police judges").hits]
+    assert flags == sorted(flags, reverse=True)  # every complete match before any partial one
+    assert True in flags and False in flags
+
+
+def test_phrase_requires_the_words_in_order():
+    assert "kji-advanced-tot-womens-human-rights-2010-10" in slugs('"training of trainers"', Activity)
+    assert not engine.run('"trainers of training"').hits
+
+
+def test_minus_excludes_a_word():
+    with_police = set(slugs("gender training", Activity))
+    without = set(slugs("gender training -police", Activity))
+    assert without and without < with_police
+    assert "kosovo-police-five-day-gender-training-module" not in without
+
+
+def test_or_finds_either_word():
+    either = set(slugs("Ahtisaari OR Kidman"))
+    assert {"rwl-meeting-with-special-envoy-ahtisaari", "nicole-kidman-visit-kosovo-2006"} <= either
+
+
+def test_cyrillic_and_latin_find_the_same_records():
+    assert fold("Жене женама") == fold("Žene ženama") == "zene zenama"
+    assert set(slugs("Жене женама")) == set(slugs("Žene Ženama"))
+    assert "kosovo-police" in top("Косовска полиција")
+
+
+def test_a_latin_query_finds_a_cyrillic_alias():
+    partner = Partner.objects.create(
+        name="Test body", slug="test-body", kind="ngo", scope="local", status="published"
+    )
+    with services.writing(services.Via.SHELL):
+        services.save(
+            partner.aliases.model(
+                partner=partner, name="Тестбиро Јединство", kind="local", language="sr-Cyrl"
+            )
+        )
+    assert "test-body" in slugs("testbiro jedinstvo", Partner)
+
+
+def test_albanian_letters_fold():
+    assert fold("Prishtinë Mitrovicë çështje") == "prishtine mitrovice ceshtje"
+    assert "kosovo-womens-network" in top("Rrjeti i Grave të Kosoves")
+
+
+def test_thesaurus_joins_spellings_and_abbreviations():
+    assert set(slugs("Prishtinë")) == set(slugs("Pristina")) == set(slugs("Priština"))
+    assert "kji-advanced-tot-womens-human-rights-2010-10" in slugs("ToT", Activity)
+    assert "kosovo-police-gender-courses-2010" in slugs("KCPSSED")
+    assert "kosovo-centre-for-public-safety-education-and-development" in slugs("KCPSSED", Partner)
+
+
+def test_a_typo_still_finds_the_record_and_is_reported():
+    outcome = engine.run("Ahtisari")
+    assert outcome.corrections.get("ahtisari") and outcome.hits
+
+
+def test_nothing_found_names_the_word_and_suggests():
+    text = client_get("kosovo qqqzzzxv")
+    assert "qqqzzzxv" in text
+    outcome = engine.run("qqqzzzxv")
+    assert not outcome.hits and outcome.unmatched == ["qqqzzzxv"]
+
+
+def client_get(q):
+    from django.test import Client
+
+    return Client().get(reverse("search"), {"q": q}).content.decode()
+
+
+def test_snippet_marks_matched_words_and_escapes_markup():
+    stems = set(index_tokens("police"))
+    html = snippet(["<script>alert(1)</script> The police <b>trained</b>"], stems)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<mark>police</mark>" in html and "<b>" not in html
+    assert "<mark>" in highlight("Kosovo Police", stems)
+
+
+def test_search_page_escapes_record_text_in_snippets(client):
+    Partner.objects.create(
+        name="Zyxqwerty body", slug="zyxqwerty", kind="ngo", scope="local", status="published",
+        description="<img src=x onerror=alert(1)> zyxqwerty works",
+    ).refresh_search_text()  # fmt: skip
+    text = client.get(reverse("search"), {"q": "zyxqwerty"}).content.decode()
+    assert "<img src=x" not in text and "<mark>" in text
+
+
+def test_one_ranked_list_mixes_kinds_and_shows_facets(client):
+    import re
+
+    text = client.get(reverse("search"), {"q": "zene zenama"}).content.decode()
+    assert len(set(re.findall(r'data-kind="(\w+)"', text))) >= 2
+    assert "kind=partner" in text and "country=XK" in text
+
+
+def test_drafts_are_never_found():
+    partner = Partner.objects.create(name="Draftonly Qwzx", slug="draftonly", kind="ngo", scope="local")
+    partner.refresh_search_text()
+    assert (Partner, partner.pk) not in {(h.model, h.pk) for h in engine.run("draftonly qwzx").hits}
+
+
+def test_api_search_uses_the_engine_and_orders_by_relevance(client):
+    url = reverse("api:partner-list")
+    rows = client.get(url, {"q": "Kosovo Women's Network", "ordering": "relevance"}).json()["results"]
+    assert rows[0]["slug"] == "kosovo-womens-network" or "kosovo-womens-network" in [
+        r["slug"] for r in rows[:3]
+    ]
+    assert client.get(url, {"ordering": "relevance"}).status_code == 200
+
+
+def test_an_alias_edit_through_the_write_path_is_searchable():
+    partner = Partner.objects.get(slug="kosovo-womens-network")
+    with services.writing(services.Via.SHELL):
+        services.save(partner.aliases.model(partner=partner, name="Plumbobnetz", kind="spelling"))
+    assert "kosovo-womens-network" in slugs("plumbobnetz", Partner)
+
+
+def test_search_page_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    for query in ("a", "kosovo", "women network", "How many police officers?", "Ahtisari"):
+        with django_assert_max_num_queries(40):
+            client.get(reverse("search"), {"q": query})
