@@ -50,6 +50,7 @@ class CreateSearchIndex(migrations.operations.base.Operation):
 
 SQLITE_FTS = "wps_portal_searchentry_fts"
 COLUMNS = ("a", "b", "c", "d")
+COLUMN_END = "zzcolumnendzz"
 
 
 class CreateSearchEngine(migrations.operations.base.Operation):
@@ -125,9 +126,14 @@ def sqlite_statements() -> list[str]:
 
 
 def postgresql_statements() -> list[str]:
+    # Concatenated tsvectors continue each other's positions, so a phrase could match across two
+    # columns, as it cannot in FTS5: each column ends with a marker lexeme, removed again by
+    # ts_delete, which leaves the gap in positions behind.
     vector = " || ".join(
-        f"setweight(to_tsvector('simple'::regconfig, COALESCE(NEW.{c}, '')), '{c.upper()}')" for c in COLUMNS
+        f"setweight(to_tsvector('simple'::regconfig, COALESCE(NEW.{c}, '') || ' {COLUMN_END}'), '{c.upper()}')"
+        for c in COLUMNS
     )
+    vector = f"ts_delete({vector}, '{COLUMN_END}'::text)"
     return [
         "ALTER TABLE wps_portal_searchentry ADD COLUMN search_vector tsvector",
         "CREATE FUNCTION wps_portal_searchentry_vector() RETURNS trigger AS $$ BEGIN "

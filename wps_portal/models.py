@@ -22,10 +22,7 @@ EXCERPT_MAX_LENGTH = 300
 models.TextField.register_lookup(Length)
 
 
-class PublicQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
-
+class SearchableQuerySet(models.QuerySet):
     def search(self, query: str):
         """The records matching ``query`` in the search engine (``wps_portal.search``), best first.
 
@@ -37,6 +34,11 @@ class PublicQuerySet(models.QuerySet):
         from .search import engine
 
         return engine.filter_queryset(self, query)
+
+
+class PublicQuerySet(SearchableQuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
 
 
 class TimestampedModel(models.Model):
@@ -131,6 +133,8 @@ class SourceDocument(TimestampedModel):
         max_length=200, help_text=_("File name of the text in the sources folder, used to verify excerpts.")
     )
     description = models.TextField(blank=True)
+
+    objects = SearchableQuerySet.as_manager()
 
     class Meta:
         ordering = ["key"]
@@ -262,6 +266,8 @@ class SearchEntry(models.Model):
     b = models.TextField(blank=True)
     c = models.TextField(blank=True)
     d = models.TextField(blank=True)
+    # The texts a snippet is cut from (summaries, excerpts, outputs, other names), as written.
+    text = models.TextField(blank=True)
     # The record's distinct folded words (unstemmed), for the vocabulary of suggestions.
     words = models.TextField(blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -82,13 +82,13 @@ def save(instance: models.Model, *, validate: bool = True, exclude: Iterable[str
 
 
 def delete(instance: models.Model) -> None:
-    from .search.index import remove_record, searchable_models
+    from .search.index import indexed_models, remove_record
 
     owners = _search_owners(instance, include_self=False)
     model, pk = type(instance), instance.pk
     with transaction.atomic():
         instance.delete()
-        if model in searchable_models():
+        if model in indexed_models():
             remove_record(model, pk)
         _refresh(owners)
         _after_commit({model, *(type(o) for o in owners)})
@@ -117,9 +117,9 @@ def changed(*instances: models.Model) -> None:
 def _search_owners(instance: models.Model, *, include_self: bool) -> list[models.Model]:
     """The public records whose search text includes ``instance``: itself, and its public parents."""
     from .models import PublicModel
-    from .search.index import searchable_models
+    from .search.index import indexed_models
 
-    indexed = tuple(searchable_models())
+    indexed = tuple(indexed_models())
     owners = [instance] if include_self and isinstance(instance, indexed) else []
     for field in instance._meta.concrete_fields:
         if field.many_to_one and issubclass(field.related_model, PublicModel):

@@ -221,7 +221,7 @@ class RecordDetailView(DetailView):
 # -- home, search, sources --------------------------------------------------------------------
 
 # How each kind of record is shown in search results: (model label, heading, list URL name or "",
-# related records to fetch with it). The kinds searched are the index's (search.searchable_models).
+# related records to fetch with it). The kinds searched are the index's (search.indexed_models).
 SEARCHED = [
     ("partners.Partner", _("Partners"), "partners:list", ("country",)),
     ("activities.Activity", _("Activities"), "activities:list", ("programme",)),

@@ -9,7 +9,7 @@
 - ``snippets``: the highlighted passage shown with each hit.
 """
 
-from .index import refresh_search_text, searchable_models
+from .index import indexed_models, refresh_search_text, searchable_models
 from .query import MAX_TERM_LENGTH, MAX_TERMS, parse, terms
 from .text import fold, normalise
 
@@ -17,6 +17,7 @@ __all__ = [
     "MAX_TERMS",
     "MAX_TERM_LENGTH",
     "fold",
+    "indexed_models",
     "normalise",
     "parse",
     "refresh_search_text",

@@ -24,7 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models.functions import Length
 
-from .index import public_queryset, searchable_models
+from .index import indexed_models, public_queryset
 from .query import ParsedQuery, Term, parse
 from .text import similarity
 
@@ -41,6 +41,7 @@ RANK_LIMIT = 2000  # list pages and the API order this many matches by relevance
 class Hit:
     model: type
     pk: int
+    entry: int
     coverage: float
     score: float
     complete: bool
@@ -202,7 +203,7 @@ def _published_condition(kinds, restrict: bool) -> tuple[str, list]:
 
 
 def match(parsed: ParsedQuery, kinds, restrict: bool = True) -> list[tuple]:
-    """[(content_type_id, object_id, year, countries, score, flags...)] of every record that
+    """[(entry id, content_type_id, object_id, year, countries, score, flags...)] of every record that
     matches any term and no excluded one; higher scores are better. Flags: per term, whether it
     matches anywhere, in the names (A) and in the titles (B); then whether the whole query matches
     as a phrase in a name or title."""
@@ -219,7 +220,7 @@ def match(parsed: ParsedQuery, kinds, restrict: bool = True) -> list[tuple]:
         )
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
         sql = (
-            f"SELECT e.content_type_id, e.object_id, e.year, e.countries, -h.score, {flags} "
+            f"SELECT e.id, e.content_type_id, e.object_id, e.year, e.countries, -h.score, {flags} "
             f"FROM (SELECT rowid AS id, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
             f"WHERE {FTS_TABLE} MATCH %s) h JOIN {entries} e ON e.id = h.id WHERE {where}"
         )
@@ -232,7 +233,7 @@ def match(parsed: ParsedQuery, kinds, restrict: bool = True) -> list[tuple]:
         tests.append(_tsquery(phrase, "AB"))
         flags = ", ".join("(e.search_vector @@ to_tsquery('simple', %s))" for _ in tests)
         sql = (
-            f"SELECT e.content_type_id, e.object_id, e.year, e.countries, "
+            f"SELECT e.id, e.content_type_id, e.object_id, e.year, e.countries, "
             f"ts_rank_cd('{PG_WEIGHTS}', e.search_vector, to_tsquery('simple', %s), 1), {flags} "
             f"FROM {entries} e WHERE e.search_vector @@ to_tsquery('simple', %s) AND {where}"
         )
@@ -254,7 +255,7 @@ def run(query: str, kinds=None, restrict: bool = True) -> Outcome:
         return outcome
     resolve(parsed, outcome)
     terms = [t for t in parsed.terms if t.alternatives]
-    kinds = list(kinds or searchable_models())
+    kinds = list(kinds or indexed_models())
     rows = match(parsed, kinds, restrict)
     by_type = {ContentType.objects.get_for_model(m).pk: m for m in kinds}
     live = [i for i, t in enumerate(terms) if t.found]
@@ -262,8 +263,8 @@ def run(query: str, kinds=None, restrict: bool = True) -> Outcome:
     needed = max(1, math.ceil(len(live) / 2))
     order = {m: i for i, m in enumerate(kinds)}
     total = sum(weights[i] for i in live) or 1
-    best = max((float(r[4] or 0) for r in rows), default=0) or 1
-    for content_type_id, object_id, year, countries, score, *flags in rows:
+    best = max((float(r[5] or 0) for r in rows), default=0) or 1
+    for entry, content_type_id, object_id, year, countries, score, *flags in rows:
         anywhere, in_names, in_titles = flags[0:-1:3], flags[1:-1:3], flags[2:-1:3]
         matched = [i for i in live if anywhere[i]]
         if len(matched) < needed or any(terms[i].quoted and not anywhere[i] for i in live):
@@ -279,6 +280,7 @@ def run(query: str, kinds=None, restrict: bool = True) -> Outcome:
             Hit(
                 model=by_type[content_type_id],
                 pk=object_id,
+                entry=entry,
                 coverage=round(coverage, 6),
                 score=round(relevance, 6),
                 complete=len(matched) == len(live),

@@ -20,10 +20,17 @@ WEIGHTS = ("A", "B", "C", "D")
 
 
 def searchable_models():
-    """Every kind of record the search box finds: the public records, and the source documents."""
-    from ..models import PublicModel, SourceDocument
+    """The public records (every PublicModel): what curators publish and cite."""
+    from ..models import PublicModel
 
-    return [m for m in apps.get_models() if issubclass(m, PublicModel)] + [SourceDocument]
+    return [m for m in apps.get_models() if issubclass(m, PublicModel)]
+
+
+def indexed_models():
+    """Every kind of record the search box finds: the public records, and the source documents."""
+    from ..models import SourceDocument
+
+    return [*searchable_models(), SourceDocument]
 
 
 def public_queryset(model):
@@ -41,8 +48,10 @@ def document(instance) -> dict:
         columns[weight.lower()] = " ".join(" ".join(index_tokens(t)) for t in texts)
         vocabulary.extend(fold(" ".join(texts)).split())
     codes = sorted(set(instance.search_countries()))
+    shown = [*parts.get("C", ()), *parts.get("D", ()), *list(parts.get("A", ()))[1:]]
     return {
         **columns,
+        "text": "\n".join(" ".join(str(t).split()) for t in shown if t),
         "words": " ".join(sorted(set(vocabulary))),
         "year": instance.search_year(),
         "countries": f" {' '.join(codes)} " if codes else "",
@@ -90,14 +99,14 @@ def refresh_search_text(models=None) -> int:
     from ..models import SearchEntry
 
     changed = 0
-    for model in models or searchable_models():
-        if model not in searchable_models():
+    for model in models or indexed_models():
+        if model not in indexed_models():
             continue
         content_type = ContentType.objects.get_for_model(model)
         existing = {
             row["object_id"]: row
             for row in SearchEntry.objects.filter(content_type=content_type).values(
-                "id", "object_id", "a", "b", "c", "d", "words", "year", "countries"
+                "id", "object_id", *values_fields()
             )
         }
         queryset = model._default_manager.all().prefetch_related(*getattr(model, "search_prefetch", ()))
@@ -130,7 +139,7 @@ def refresh_search_text(models=None) -> int:
 
 
 def values_fields():
-    return ("a", "b", "c", "d", "words", "year", "countries")
+    return ("a", "b", "c", "d", "text", "words", "year", "countries")
 
 
 def rebuild_vocabulary() -> int:
@@ -138,7 +147,7 @@ def rebuild_vocabulary() -> int:
     from ..models import SearchEntry, SearchWord
 
     counts: Counter[str] = Counter()
-    for model in searchable_models():
+    for model in indexed_models():
         content_type = ContentType.objects.get_for_model(model)
         rows = SearchEntry.objects.filter(
             content_type=content_type, object_id__in=public_queryset(model).values("pk")

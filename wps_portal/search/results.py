@@ -75,15 +75,15 @@ def search_page(params: QueryDict, searched, page_size: int) -> dict:
 
     paginator = Paginator(hits, page_size)
     page = paginator.get_page(params.get("page"))
-    _attach_records(page.object_list, by_model)
+    texts = _attach_records(page.object_list, kinds)
     stems = {s for t in outcome.parsed.terms for alt in t.alternatives for s in alt}
     Country = apps.get_model("partners.Country")
-    names = (
-        dict(Country.objects.values_list("code", "name"))
-        if any(h.countries for h in page.object_list) or country_counts
-        else {}
-    )
-    results = [_result(hit, by_model[hit.model], stems, names) for hit in page.object_list if hit.record]
+    names = dict(Country.objects.values_list("code", "name"))
+    results = [
+        _result(hit, by_model[hit.model], stems, names, texts.get(hit.entry, ""))
+        for hit in page.object_list
+        if hit.record
+    ]
 
     context.update(
         searched=True,
@@ -159,25 +159,24 @@ def _q(value: str) -> str:
     return params.urlencode()
 
 
-def _attach_records(hits, by_model) -> None:
-    """Fetch the page's records: per kind, one query plus its search prefetches."""
-    wanted: dict[type, list[int]] = {}
-    for hit in hits:
-        wanted.setdefault(hit.model, []).append(hit.pk)
+def _attach_records(hits, kinds) -> dict[int, str]:
+    """Fetch the page's records and their snippet texts in a constant number of queries: one per
+    kind (whether the page shows it or not) and one for the texts."""
+    from ..models import SearchEntry
+
     found = {}
-    for model, ids in wanted.items():
-        kind = by_model[model]
-        queryset = model._default_manager.filter(pk__in=ids).select_related(*kind.related)
-        queryset = queryset.prefetch_related(*getattr(model, "search_prefetch", ()))
-        for record in queryset:
-            found[(model, record.pk)] = record
+    for kind in kinds:
+        ids = [hit.pk for hit in hits if hit.model is kind.model] or [0]
+        for record in kind.model._default_manager.filter(pk__in=ids).select_related(*kind.related):
+            found[(kind.model, record.pk)] = record
     for hit in hits:
         hit.record = found.get((hit.model, hit.pk))
+    entries = [hit.entry for hit in hits] or [0]
+    return dict(SearchEntry.objects.filter(id__in=entries).values_list("id", "text"))
 
 
-def _result(hit, kind: Kind, stems, country_names) -> dict:
+def _result(hit, kind: Kind, stems, country_names, text: str) -> dict:
     record = hit.record
-    parts = record.search_parts()
     title = getattr(record, "name", None) or getattr(record, "title", None) or str(record)
     if kind.key == "lesson" and not record.title:
         title = str(record)
@@ -190,6 +189,6 @@ def _result(hit, kind: Kind, stems, country_names) -> dict:
         "kind_key": kind.key,
         "date": date,
         "countries": [country_names.get(c, c) for c in hit.countries],
-        "snippet": snippet([*parts.get("C", []), *parts.get("D", []), *parts.get("A", [])[1:]], stems),
+        "snippet": snippet(text.split("\n"), stems),
         "partial": not hit.complete,
     }
