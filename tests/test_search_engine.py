@@ -176,3 +176,36 @@ def test_search_page_runs_the_same_number_of_queries_whatever_it_finds(client):
     ):
         assert count(query) == base, query
     assert count("Ahtisari") == count("zzqqxx") == base + 1  # the nearest words of a word no record holds
+
+
+def test_the_thesaurus_file_is_valid_and_a_bad_one_is_named():
+    from wps_portal.search.thesaurus import ThesaurusError, parse, thesaurus
+
+    assert thesaurus().groups and "how" in thesaurus().stop_words
+    with pytest.raises(ThesaurusError, match="group 1"):
+        parse({"groups": [["only one"]]}, source="t.yaml")
+    with pytest.raises(ThesaurusError, match="unknown key"):
+        parse({"synonyms": []}, source="t.yaml")
+
+
+def test_rebuild_command_restores_a_lost_index():
+    from django.core.management import call_command
+
+    from wps_portal.models import SearchEntry
+
+    SearchEntry.objects.filter(content_type__model="partner").delete()
+    assert "kosovo-womens-network" not in slugs("KWN", Partner)
+    call_command("rebuild_search_index", verbosity=0)
+    assert "kosovo-womens-network" in slugs("KWN", Partner)
+
+
+def test_a_new_citation_makes_its_excerpt_findable():
+    from wps_portal.models import Citation, SourceDocument
+
+    activity = Activity.objects.published().first()
+    with services.writing(services.Via.SHELL):
+        services.save(
+            Citation(record=activity, source=SourceDocument.objects.first(), excerpt="Quibblefrotz was said"),
+            validate=False,
+        )
+    assert activity.slug in slugs("quibblefrotz", Activity)

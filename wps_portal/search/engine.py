@@ -202,49 +202,61 @@ def _published_condition(kinds, restrict: bool) -> tuple[str, list]:
     return "(" + " OR ".join(clauses) + ")", params
 
 
+class Flags:
+    """Per term: whether it matches anywhere, in the names (A), in the titles (B); then whether the
+    whole query matches as a phrase in a name or title. The databases' rule (a phrase is
+    consecutive tokens within one column) applied in Python to the entry's columns: one full-text
+    query per search instead of three per term."""
+
+    def __init__(self, terms: list[Term], phrase: Term):
+        # " a b " occurs in " ... " exactly when the tokens a, b are consecutive in the column.
+        self.tests = [[f" {' '.join(alt)} " for alt in t.alternatives] for t in [*terms, phrase]]
+
+    def __call__(self, a: str, b: str, c: str, d: str) -> list[bool]:
+        names, titles, rest = f" {a} ", f" {b} ", f" {c} \n {d} "
+        result = []
+        for test in self.tests[:-1]:
+            in_names = any(t in names for t in test)
+            in_titles = any(t in titles for t in test)
+            result.extend((in_names or in_titles or any(t in rest for t in test), in_names, in_titles))
+        result.append(any(t in names or t in titles for t in self.tests[-1]))
+        return result
+
+
 def match(parsed: ParsedQuery, kinds, restrict: bool = True) -> list[tuple]:
     """[(entry id, content_type_id, object_id, year, countries, score, flags...)] of every record that
-    matches any term and no excluded one; higher scores are better. Flags: per term, whether it
-    matches anywhere, in the names (A) and in the titles (B); then whether the whole query matches
-    as a phrase in a name or title."""
+    matches any term and no excluded one; higher scores are better. See :class:`Flags`."""
     entries = "wps_portal_searchentry"
     terms = [t for t in parsed.terms if t.alternatives]
     phrase = _whole_phrase(terms) or terms[0]
     where, params = _published_condition(kinds, restrict)
+    columns = "e.id, e.content_type_id, e.object_id, e.year, e.countries"
     if connection.vendor == "sqlite":
-        tests = [q for t in terms for q in (_fts5(t), _fts5(t, "a"), _fts5(t, "b"))] + [
-            _fts5(phrase, "{a b}")
-        ]
-        flags = ", ".join(
-            f"(e.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s))" for _ in tests
-        )
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
         sql = (
-            f"SELECT e.id, e.content_type_id, e.object_id, e.year, e.countries, -h.score, {flags} "
+            f"SELECT {columns}, -h.score, e.a, e.b, e.c, e.d "
             f"FROM (SELECT rowid AS id, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
             f"WHERE {FTS_TABLE} MATCH %s) h JOIN {entries} e ON e.id = h.id WHERE {where}"
         )
-        args = tests + [" OR ".join(_fts5(t) for t in terms)] + params
+        args = [" OR ".join(_fts5(t) for t in terms)] + params
         if parsed.excluded:
             sql += f" AND e.id NOT IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
             args.append(" OR ".join(_fts5(t) for t in parsed.excluded))
     else:
-        tests = [q for t in terms for q in (_tsquery(t), _tsquery(t, "A"), _tsquery(t, "B"))]
-        tests.append(_tsquery(phrase, "AB"))
-        flags = ", ".join("(e.search_vector @@ to_tsquery('simple', %s))" for _ in tests)
         sql = (
-            f"SELECT e.id, e.content_type_id, e.object_id, e.year, e.countries, "
-            f"ts_rank_cd('{PG_WEIGHTS}', e.search_vector, to_tsquery('simple', %s), 1), {flags} "
-            f"FROM {entries} e WHERE e.search_vector @@ to_tsquery('simple', %s) AND {where}"
+            f"SELECT {columns}, ts_rank_cd('{PG_WEIGHTS}', e.search_vector, to_tsquery('simple', %s), 1), "
+            f"e.a, e.b, e.c, e.d FROM {entries} e "
+            f"WHERE e.search_vector @@ to_tsquery('simple', %s) AND {where}"
         )
         everything = " | ".join(_tsquery(t) for t in terms)
-        args = [everything] + tests + [everything] + params
+        args = [everything, everything] + params
         if parsed.excluded:
             sql += " AND NOT e.search_vector @@ to_tsquery('simple', %s)"
             args.append(" | ".join(_tsquery(t) for t in parsed.excluded))
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
-        return cursor.fetchall()
+        flags = Flags(terms, phrase)
+        return [(*row[:6], *flags(*row[6:])) for row in cursor.fetchall()]
 
 
 def run(query: str, kinds=None, restrict: bool = True) -> Outcome:
