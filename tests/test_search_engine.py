@@ -209,3 +209,48 @@ def test_a_new_citation_makes_its_excerpt_findable():
             validate=False,
         )
     assert activity.slug in slugs("quibblefrotz", Activity)
+
+
+def benchmark_queries():
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "search_benchmark.yaml"
+    return [case["q"] for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
+
+
+def test_the_database_finds_exactly_the_records_the_matching_rule_gives():
+    """Both databases are held to one rule (a term's alternative occurs as consecutive tokens of one
+    column), computed here in Python over every public entry: if SQLite and PostgreSQL each agree
+    with it on the benchmark's queries, they agree with each other (CI also compares them directly:
+    scripts/ci-search-benchmark)."""
+    from wps_portal.models import SearchEntry
+    from wps_portal.search.engine import Flags, _whole_phrase, match, resolve
+    from wps_portal.search.index import indexed_models, public_queryset
+    from wps_portal.search.query import parse
+
+    public = set()
+    for model in indexed_models():
+        public.update((model, pk) for pk in public_queryset(model).values_list("pk", flat=True))
+    entries = [
+        (row[0], row[1], row[2:])
+        for row in SearchEntry.objects.values_list(
+            "content_type__app_label", "content_type__model", "object_id", "a", "b", "c", "d"
+        )
+    ]
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    for query in benchmark_queries()[::3]:
+        parsed = parse(query)
+        resolve(parsed, engine.Outcome(parsed))
+        terms = [t for t in parsed.terms if t.alternatives]
+        check = Flags(terms, _whole_phrase(terms) or terms[0])
+        expected = set()
+        for app_label, model_name, (pk, *columns) in entries:
+            model = apps.get_model(app_label, model_name)
+            if (model, pk) in public and any(check(*columns)[0:-1:3]):
+                expected.add((ContentType.objects.get_for_model(model).pk, pk))
+        found = {(row[1], row[2]) for row in match(parsed, indexed_models())}
+        assert found == expected, query
