@@ -33,6 +33,7 @@ SQLITE_WEIGHTS = (10.0, 5.0, 2.0, 1.0)  # bm25 weights of columns a, b, c, d
 PG_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # ts_rank_cd weights of D, C, B, A
 COMPLETIONS = 12  # words a prefix may stand for
 CORRECTIONS = 3  # vocabulary words a typo may stand for
+CORRECTED_TERMS = 4  # unknown words looked up for corrections (one query each), the rest are reported
 MIN_SIMILARITY = 0.3  # pg_trgm's default threshold
 RANK_LIMIT = 2000  # list pages and the API order this many matches by relevance, the rest by key
 
@@ -101,7 +102,9 @@ def resolve(parsed: ParsedQuery, outcome: Outcome) -> None:
         if not t.quoted and not any(all(s in records for s in alt) for alt in t.alternatives)
     ]
     if unknown:
-        for term, candidates in correct(unknown).items():
+        looked_up = correct(unknown[:CORRECTED_TERMS])
+        for term in unknown:
+            candidates = looked_up.get(term, [])
             if candidates:
                 outcome.corrections[term.label] = [w for w, _s, _c in candidates]
                 term.corrected = [w for w, _s, _c in candidates]
