@@ -35,6 +35,7 @@ COMPLETIONS = 12  # words a prefix may stand for
 CORRECTIONS = 3  # vocabulary words a typo may stand for
 CORRECTED_TERMS = 4  # unknown words looked up for corrections (one query each), the rest are reported
 MIN_SIMILARITY = 0.3  # pg_trgm's default threshold
+MIN_SIMILARITY_SHORT = 0.5  # for words of four letters or fewer, where 0.3 is one shared letter
 RANK_LIMIT = 2000  # list pages and the API order this many matches by relevance, the rest by key
 
 
@@ -123,8 +124,10 @@ def resolve(parsed: ParsedQuery, outcome: Outcome) -> None:
 def correct(terms: list[Term]) -> dict[Term, list[tuple[str, str, int]]]:
     """For each term, the vocabulary words most like it (trigram similarity ≥ 0.3), best first."""
     from ..models import SearchWord
+    from .thesaurus import thesaurus
 
     result = {}
+    stop_words = thesaurus().stop_words
     use_trgm = trigram_extension()
     for term in terms:
         word = term.label.split(" OR ")[-1].replace(" ", "")
@@ -147,6 +150,9 @@ def correct(terms: list[Term]) -> dict[Term, list[tuple[str, str, int]]]:
             )
             rows = [(w, st, n, similarity(word, w)) for w, st, n in near.iterator(chunk_size=5000)]
             rows = [r for r in rows if r[3] >= MIN_SIMILARITY]
+        # Never a stop word ("pec" is not "per"); short words need a closer match.
+        floor = MIN_SIMILARITY_SHORT if len(word) <= 4 else MIN_SIMILARITY
+        rows = [r for r in rows if r[3] >= floor and r[0] not in stop_words]
         # The same order on both databases: the similarity as pg_trgm computes it (float4), then
         # how common the word is, then the word.
         rows.sort(key=lambda r: (-round(r[3], 5), -r[2], r[0]))
