@@ -4,6 +4,8 @@ in a record or a query can reach the page."""
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 
 from django.utils.html import escape
@@ -15,9 +17,14 @@ _TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 WINDOW = 28  # words
 
 
+@functools.lru_cache(maxsize=100_000)
+def _stems(token: str) -> frozenset[str]:
+    return frozenset(index_tokens(token))
+
+
 def _marked(text: str, stems: set[str]):
     tokens = list(_TOKEN.finditer(text))
-    return tokens, [bool(stems.intersection(index_tokens(t.group()))) for t in tokens]
+    return tokens, [not stems.isdisjoint(_stems(t.group())) for t in tokens]
 
 
 def highlight(text: str, stems: set[str]) -> SafeString:
@@ -35,21 +42,13 @@ def snippet(texts: list[str], stems: set[str], window: int = WINDOW) -> SafeStri
         tokens, marks = _marked(text, stems)
         if not tokens:
             continue
-        for start in range(len(tokens)):
-            if start and not marks[start]:
-                continue
-            count = sum(marks[start : start + window])
-            distinct = len(
-                {
-                    tokens[i].group().casefold()
-                    for i in range(start, min(len(tokens), start + window))
-                    if marks[i]
-                }
-            )
-            key = (distinct, count)
+        marked = [i for i, m in enumerate(marks) if m]
+        for k, start in enumerate(marked):
+            end = bisect.bisect_left(marked, start + window, lo=k)
+            inside = marked[k:end]
+            key = (len({tokens[i].group().casefold() for i in inside}), len(inside))
             if best is None or key > best[0]:
-                begin = max(0, start - 4) if start else 0
-                best = (key, text, tokens, marks, begin)
+                best = (key, text, tokens, marks, max(0, start - 4))
         if best is None:
             best = ((0, 0), text, tokens, marks, 0)
     if best is None:
