@@ -10,7 +10,7 @@ NODE_TOOLS := tests/browser
 
 export DJANGO_SETTINGS_MODULE := wps_portal.settings
 
-.PHONY: run test serve setup install db corpus verify lint format browser-tools bench loadtest clean help
+.PHONY: run test serve setup install db corpus verify lint format browser-tools bench bench-search loadtest clean help
 
 help:
 	@echo "make run     set everything up and serve the portal at http://127.0.0.1:$(PORT)/"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench   measure queries and timings of the main pages and API calls"
 	@echo "make serve   production: migrate, collectstatic, gunicorn on PORT (README, Deploy)"
 	@echo "make loadtest  50 connections for 30 s against a running server (URL=...)"
+	@echo "make bench-search  search quality (success@10, MRR) and timings on the corpus"
 
 # The virtualenv is rebuilt only when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -88,6 +89,9 @@ format: install
 
 verify: corpus
 	DEBUG=1 $(PY) manage.py verify_citations --sources ../shared/sources
+
+bench-search: install
+	DEBUG=1 $(PY) scripts/bench_search.py
 
 bench: corpus
 	DEBUG=1 $(PY) scripts/benchmark.py

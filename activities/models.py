@@ -71,8 +71,24 @@ class Programme(PublicModel):
     def get_absolute_url(self):
         return reverse("programmes:detail", kwargs={"slug": self.slug})
 
+    search_prefetch = ("citations", "phases", "thematic_areas", "countries", "lead")
+
     def search_parts(self):
-        return [self.name, self.short_name, self.description]
+        return {
+            "A": [self.name, self.short_name],
+            "C": [
+                self.description,
+                *(f"{p.name} {p.description}" for p in self.phases.all()),
+                *(f"{a} {a.description}" for a in self.thematic_areas.all()),
+            ],
+            "D": [*(c.name for c in self.countries.all()), self.lead and str(self.lead), *self.excerpts()],
+        }
+
+    def search_year(self):
+        return self.start_year
+
+    def search_countries(self):
+        return [c.code for c in self.countries.all()]
 
 
 class Phase(TimestampedModel):
@@ -234,8 +250,29 @@ class Activity(PublicModel):
     def get_absolute_url(self):
         return reverse("activities:detail", kwargs={"slug": self.slug})
 
+    search_prefetch = (
+        "citations", "outputs", "participations__partner", "countries", "programme", "phase", "thematic_area",
+    )  # fmt: skip
+
     def search_parts(self):
-        return [self.title, self.location, self.summary]
+        return {
+            "B": [self.title],
+            "C": [self.summary, self.location],
+            "D": [
+                *(f"{o} {o.note}" for o in self.outputs.all()),
+                *(str(p.partner) for p in self.participations.all()),
+                self.phase and self.phase.name,
+                self.thematic_area and str(self.thematic_area),
+                *(c.name for c in self.countries.all()),
+                *self.excerpts(),
+            ],
+        }
+
+    def search_year(self):
+        return self.start_date.year if self.start_date else None
+
+    def search_countries(self):
+        return [c.code for c in self.countries.all()]
 
     @property
     def start(self):

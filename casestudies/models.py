@@ -64,7 +64,7 @@ class Approach(PublicModel):
         return reverse("approaches:detail", kwargs={"slug": self.slug})
 
     def search_parts(self):
-        return [self.title, self.summary]
+        return {"B": [self.title], "C": [self.summary], "D": self.excerpts()}
 
 
 class IssueBoxQuerySet(PublicQuerySet):
@@ -97,8 +97,10 @@ class IssueBox(PublicModel):
     def get_absolute_url(self):
         return f"{self.approach.get_absolute_url()}#{self.slug}"
 
+    search_prefetch = ("citations", "approach")
+
     def search_parts(self):
-        return [self.title, self.body]
+        return {"B": [self.title], "C": [self.body], "D": [self.approach.title, *self.excerpts()]}
 
 
 class CaseStudyQuerySet(PublicQuerySet):
@@ -177,8 +179,26 @@ class CaseStudy(PublicModel):
     def get_absolute_url(self):
         return reverse("casestudies:detail", kwargs={"slug": self.slug})
 
+    search_prefetch = ("citations", "results__citations", "partner_roles__partner", "country")
+
     def search_parts(self):
-        return [self.title, self.summary, self.background, self.what_was_done]
+        results = list(self.results.all())
+        return {
+            "B": [self.title],
+            "C": [self.summary, self.background, self.what_was_done, *(r.text for r in results)],
+            "D": [
+                *(str(role.partner) for role in self.partner_roles.all()),
+                self.country and self.country.name,
+                *self.excerpts(),
+                *(c.excerpt for r in results for c in r.citations.all()),
+            ],
+        }
+
+    def search_year(self):
+        return self.start_year
+
+    def search_countries(self):
+        return [self.country.code] if self.country else []
 
 
 class CaseStudyPartner(models.Model):
@@ -315,5 +335,13 @@ class Lesson(PublicModel):
     def get_absolute_url(self):
         return f"{self.owner.get_absolute_url()}#lesson-{self.order}"
 
+    search_prefetch = ("citations", "case_study__country", "approach")
+
     def search_parts(self):
-        return [self.title, self.text]
+        return {"B": [self.title], "C": [self.text], "D": [self.owner and self.owner.title, *self.excerpts()]}
+
+    def search_year(self):
+        return self.case_study.start_year if self.case_study else None
+
+    def search_countries(self):
+        return [self.case_study.country.code] if self.case_study and self.case_study.country else []

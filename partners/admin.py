@@ -17,6 +17,7 @@ class CountryAdmin(CuratedAdmin):
 class AliasInline(admin.TabularInline):
     model = Alias
     extra = 1
+    fields = ("name", "kind", "language")
 
 
 class RelationInline(admin.TabularInline):

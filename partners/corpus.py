@@ -16,7 +16,7 @@ COUNTRY = Spec(
     fields=[Field("code", required=True), Field("name", required=True), Field("region"), Field("note")],
 )
 
-# A partner's other names. A search helper adds a `language` field: ALIAS.add_field(...).
+# A partner's other names, each with its kind and, for a local-language name, its language.
 ALIAS = Spec(
     "alias",
     "partners.Alias",
@@ -28,6 +28,7 @@ ALIAS = Spec(
     fields=[
         Field("name", required=True),
         Field("kind", Choice(AliasKind), default=AliasKind.SPELLING, keep_default=True),
+        Field("language"),  # a BCP 47 code for a name in a language of its own (e.g. "sq", "sr")
     ],
 )
 

@@ -141,7 +141,7 @@ class Partner(PublicModel):
     description = models.TextField(blank=True)
 
     objects = PartnerQuerySet.as_manager()
-    search_prefetch = ("aliases",)
+    search_prefetch = ("aliases", "citations", "country", "parent")
 
     history = curated_history(public=True)
 
@@ -185,7 +185,17 @@ class Partner(PublicModel):
         return reverse("partners:detail", kwargs={"slug": self.slug})
 
     def search_parts(self):
-        return [self.name, self.acronym, *(a.name for a in self.aliases.all()), self.description]
+        return {
+            "A": [self.name, self.acronym, *(a.name for a in self.aliases.all())],
+            "C": [self.description],
+            "D": [self.country and self.country.name, self.parent and self.parent.name, *self.excerpts()],
+        }
+
+    def search_year(self):
+        return self.founded_year
+
+    def search_countries(self):
+        return [self.country.code] if self.country else []
 
 
 class Alias(models.Model):
@@ -194,6 +204,13 @@ class Alias(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=250)
     kind = models.CharField(max_length=10, choices=AliasKind.choices, default=AliasKind.SPELLING)
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text=_(
+            'The language of a local-language name, as a BCP 47 tag: "sq", "sr-Latn", "sr-Cyrl", "bs".'
+        ),
+    )
 
     history = curated_history()
 

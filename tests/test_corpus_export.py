@@ -17,7 +17,13 @@ pytestmark = pytest.mark.django_db
 
 
 def files(directory: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*.yaml"))}
+    """The record files of a corpus folder. fixtures/search/ is the search thesaurus: reviewable data
+    read by the search engine, not registry records, so no export writes it (fixtures/README.md)."""
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*.yaml"))
+        if p.relative_to(directory).parts[0] != "search"
+    }
 
 
 def parsed(path: Path):
@@ -38,7 +44,7 @@ def test_export_load_into_an_empty_database_export_is_byte_identical(tmp_path):
         partner = Partner.objects.get(slug="kosovo-womens-network")
         partner.status = "draft"
         services.save(partner)
-        services.save(Alias(partner=partner, name="Rrjeti i Grave të Kosovës", kind="local"))
+        services.save(Alias(partner=partner, name="Mreža žena Kosova", kind="local"))
     first, second = tmp_path / "first", tmp_path / "second"
     export_corpus(first)
     empty_the_registry()

@@ -219,6 +219,8 @@ def test_text_from_the_database_is_escaped(client):
     ]:
         text = client.get(url).content.decode()
         assert "<script>alert(1)</script>" not in text
+        # the search page marks the matched word inside the escaped text
+        text = text.replace("<mark>", "").replace("</mark>", "")
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
 

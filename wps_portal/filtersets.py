@@ -248,12 +248,24 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class RelevanceOrderingFilter(django_filters.OrderingFilter):
+    """``relevance`` orders by the search engine's rank when the request searches (``q``), and is
+    ignored otherwise (there is nothing to rank)."""
+
+    def filter(self, qs, value):
+        if value and "search_rank" not in qs.query.annotations:
+            value = [v for v in value if v.lstrip("-") != "relevance"]
+        return super().filter(qs, value)
+
+
 def ordering_filters(fields: dict[str, str]):
-    """The ``sort`` and ``ordering`` filters (same values); ``-`` before a value reverses it."""
+    """The ``sort`` and ``ordering`` filters (same values); ``-`` before a value reverses it.
+    Every resource also accepts ``relevance`` (the search rank; the default order of a search)."""
+    fields = {**fields, "search_rank": "relevance"}
     values = list(fields.values()) + [f"-{v}" for v in fields.values()]
 
     def make(label):
-        return django_filters.OrderingFilter(
+        return RelevanceOrderingFilter(
             fields=fields,
             label=label,
             error_messages={
@@ -271,6 +283,4 @@ class SourceDocumentFilterSet(BaseFilterSet):
         model = SourceDocument
         fields = []
 
-    def filter_search(self, queryset, name, value):
-        # Source documents have no search_text (not a PublicModel): match the title or publisher.
-        return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value))
+    # Source documents are in the search index too: the base filter_search applies.

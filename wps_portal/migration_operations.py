@@ -46,3 +46,116 @@ class CreateSearchIndex(migrations.operations.base.Operation):
     @property
     def migration_name_fragment(self):
         return f"search_index_{self.model_name.lower()}"
+
+
+SQLITE_FTS = "wps_portal_searchentry_fts"
+COLUMNS = ("a", "b", "c", "d")
+COLUMN_END = "zzcolumnendzz"
+
+
+class CreateSearchEngine(migrations.operations.base.Operation):
+    """The database's own full-text machinery over ``wps_portal_searchentry``'s columns a–d.
+
+    - SQLite: an FTS5 table (external content, tokenizer unicode61 remove_diacritics 2) kept in
+      step with the entries by triggers.
+    - PostgreSQL: a ``search_vector`` tsvector column (a weighted A–D, 'simple' configuration: the
+      text is already folded and stemmed in Python) set by a trigger, with a GIN index; and, where
+      the server lets us create the pg_trgm extension, a trigram index on the vocabulary.
+
+    Invisible to Django's model state (no field), reversible on both.
+    """
+
+    reversible = True
+    reduces_to_sql = True
+
+    def deconstruct(self):
+        return self.__class__.__name__, [], {}
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            for statement in sqlite_statements():
+                schema_editor.execute(statement)
+        elif vendor == "postgresql":
+            for statement in postgresql_statements():
+                schema_editor.execute(statement)
+            create_trigram_index(schema_editor)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            for name in ("ai", "ad", "au"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS wps_portal_searchentry_{name}")
+            schema_editor.execute(f"DROP TABLE IF EXISTS {SQLITE_FTS}")
+        elif vendor == "postgresql":
+            schema_editor.execute("DROP INDEX IF EXISTS wps_portal_searchword_trgm")
+            schema_editor.execute(
+                "DROP TRIGGER IF EXISTS wps_portal_searchentry_vector ON wps_portal_searchentry"
+            )
+            schema_editor.execute("DROP FUNCTION IF EXISTS wps_portal_searchentry_vector()")
+            schema_editor.execute("DROP INDEX IF EXISTS wps_portal_searchentry_vector_gin")
+            schema_editor.execute("ALTER TABLE wps_portal_searchentry DROP COLUMN IF EXISTS search_vector")
+
+    def describe(self):
+        return "Create the full-text search engine over the search entries (FTS5 or tsvector)"
+
+    @property
+    def migration_name_fragment(self):
+        return "search_engine"
+
+
+def sqlite_statements() -> list[str]:
+    cols = ", ".join(COLUMNS)
+    new = ", ".join(f"new.{c}" for c in COLUMNS)
+    old = ", ".join(f"old.{c}" for c in COLUMNS)
+    return [
+        f"CREATE VIRTUAL TABLE {SQLITE_FTS} USING fts5({cols}, content='wps_portal_searchentry', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER wps_portal_searchentry_ai AFTER INSERT ON wps_portal_searchentry BEGIN "
+        f"INSERT INTO {SQLITE_FTS}(rowid, {cols}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER wps_portal_searchentry_ad AFTER DELETE ON wps_portal_searchentry BEGIN "
+        f"INSERT INTO {SQLITE_FTS}({SQLITE_FTS}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER wps_portal_searchentry_au AFTER UPDATE ON wps_portal_searchentry BEGIN "
+        f"INSERT INTO {SQLITE_FTS}({SQLITE_FTS}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {SQLITE_FTS}(rowid, {cols}) VALUES (new.id, {new}); END",
+        f"INSERT INTO {SQLITE_FTS}({SQLITE_FTS}) VALUES ('rebuild')",
+    ]
+
+
+def postgresql_statements() -> list[str]:
+    # Concatenated tsvectors continue each other's positions, so a phrase could match across two
+    # columns, as it cannot in FTS5: each column ends with a marker lexeme, removed again by
+    # ts_delete, which leaves the gap in positions behind.
+    vector = " || ".join(
+        f"setweight(to_tsvector('simple'::regconfig, COALESCE(NEW.{c}, '') || ' {COLUMN_END}'), '{c.upper()}')"
+        for c in COLUMNS
+    )
+    vector = f"ts_delete({vector}, '{COLUMN_END}'::text)"
+    return [
+        "ALTER TABLE wps_portal_searchentry ADD COLUMN search_vector tsvector",
+        "CREATE FUNCTION wps_portal_searchentry_vector() RETURNS trigger AS $$ BEGIN "
+        f"NEW.search_vector := {vector}; RETURN NEW; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER wps_portal_searchentry_vector BEFORE INSERT OR UPDATE ON wps_portal_searchentry "
+        "FOR EACH ROW EXECUTE FUNCTION wps_portal_searchentry_vector()",
+        "UPDATE wps_portal_searchentry SET a = a",
+        "CREATE INDEX wps_portal_searchentry_vector_gin ON wps_portal_searchentry USING gin (search_vector)",
+    ]
+
+
+def create_trigram_index(schema_editor) -> bool:
+    """pg_trgm where the server has it and lets us create it; without it, typo tolerance computes
+    the same similarity in Python (``wps_portal.search.engine.correct``)."""
+    from django.db import DatabaseError, transaction
+
+    try:
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DatabaseError:
+        return False
+    schema_editor.execute(
+        "CREATE INDEX wps_portal_searchword_trgm ON wps_portal_searchword USING gin (word gin_trgm_ops)"
+    )
+    return True

@@ -10,16 +10,14 @@ import datetime
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection, models
-from django.db.models.functions import Concat, Length, StrIndex
+from django.db import models
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DatePrecision, Status
 from .dates import human_partial, iso_partial
 from .history import curated_history
-from .search import terms
 
 EXCERPT_MAX_LENGTH = 300
 
@@ -27,7 +25,21 @@ EXCERPT_MAX_LENGTH = 300
 models.TextField.register_lookup(Length)
 
 
-class PublicQuerySet(models.QuerySet):
+class SearchableQuerySet(models.QuerySet):
+    def search(self, query: str):
+        """The records matching ``query`` in the search engine (``wps_portal.search``), best first.
+
+        The same engine as the search page: stemming, stop words, phrases, ``-word``, ``OR``, the
+        thesaurus, transliteration and typo tolerance. Records matching most (not all) of the
+        words are kept, ranked below those matching all. The relevance order is the annotation
+        ``search_rank`` (0 is best), so ``?ordering=relevance`` can ask for it after other sorts.
+        """
+        from .search import engine
+
+        return engine.filter_queryset(self, query)
+
+
+class PublicQuerySet(SearchableQuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
@@ -44,36 +56,6 @@ class PublicQuerySet(models.QuerySet):
         since = datetime.date.today() - datetime.timedelta(days=days)
         return self.filter(models.Q(last_verified__isnull=True) | models.Q(last_verified__lt=since))
 
-    def search(self, query: str):
-        """Records whose search_text has, for every word of the query, a word starting with it.
-
-        Case- and diacritic-insensitive on every database (both sides are normalised by
-        ``wps_portal.search.normalise``). On PostgreSQL the match is a full-text query served by a
-        GIN index; elsewhere, equivalent LIKE conditions. Ranked: records where the words appear
-        earliest (in the name or title, which come first) rank first.
-        """
-        words = terms(query)
-        if not words:
-            return self
-        if connection.vendor == "postgresql":
-            tsquery = " & ".join(f"{word}:*" for word in words)  # words are \w+ only
-            queryset = self.annotate(_search_vector=search_vector()).filter(
-                _search_vector=SearchQuery(tsquery, search_type="raw", config="simple")
-            )
-        else:
-            condition = models.Q()
-            for word in words:
-                condition &= models.Q(search_text__startswith=word) | models.Q(
-                    search_text__contains=f" {word}"
-                )
-            queryset = self.filter(condition)
-        padded = Concat(models.Value(" "), "search_text", output_field=models.TextField())
-        rank = sum(
-            (StrIndex(padded, models.Value(f" {word}")) for word in words),
-            start=models.Value(0),
-        )
-        return queryset.annotate(search_rank=rank).order_by("search_rank", "pk")
-
 
 def may_preview(user, model) -> bool:
     """Whether ``user`` sees unpublished ``model`` records (on the pages and in the API): curators
@@ -84,11 +66,6 @@ def may_preview(user, model) -> bool:
     return user.has_perm(f"{opts.app_label}.view_{opts.model_name}") or user.has_perm(
         f"{opts.app_label}.change_{opts.model_name}"
     )
-
-
-def search_vector():
-    """The expression the PostgreSQL GIN index is built on (see the search_index migrations)."""
-    return SearchVector("search_text", config="simple")
 
 
 class TimestampedModel(models.Model):
@@ -113,9 +90,25 @@ class PublicModel(TimestampedModel):
 
     objects = PublicQuerySet.as_manager()
 
-    def search_parts(self) -> list[str]:
-        """The texts that make this record findable, most important first."""
-        return [str(self)]
+    # Related records the search index reads (prefetched when the whole index is rebuilt).
+    search_prefetch: tuple = ("citations",)
+
+    def search_parts(self) -> dict[str, list[str]]:
+        """The texts that make this record findable, by weight: "A" names, acronyms and aliases,
+        "B" titles, "C" summaries, descriptions and texts, "D" excerpts, outputs and the names of
+        related records. See ``wps_portal.search.index``."""
+        return {"A": [str(self)], "D": self.excerpts()}
+
+    def excerpts(self) -> list[str]:
+        return [c.excerpt for c in self.citations.all()]
+
+    def search_year(self) -> int | None:
+        """The year the search page's year facet files this record under."""
+        return None
+
+    def search_countries(self) -> list[str]:
+        """The ISO codes the search page's country facet files this record under."""
+        return []
 
     class Meta:
         abstract = True
@@ -132,11 +125,10 @@ class PublicModel(TimestampedModel):
         return self.status == Status.PUBLISHED
 
     def refresh_search_text(self):
-        """Recompute this record's search_text after a curator's edit (admin or API)."""
-        from .search import document_for
+        """Recompute this record's search text and index entry after an edit (admin, API, import)."""
+        from .search.index import index_record
 
-        self.search_text = document_for(self)
-        type(self)._default_manager.filter(pk=self.pk).update(search_text=self.search_text)
+        index_record(self)
 
 
 def public_records(model):
@@ -171,6 +163,7 @@ class SourceDocument(TimestampedModel):
     description = models.TextField(blank=True)
 
     history = curated_history()
+    objects = SearchableQuerySet.as_manager()
 
     class Meta:
         ordering = ["key"]
@@ -187,6 +180,23 @@ class SourceDocument(TimestampedModel):
 
     def natural_key(self):
         return (self.key,)
+
+    # -- search (a source document is a kind of search result; see wps_portal.search.index)
+    search_prefetch: tuple = ()
+
+    def search_parts(self):
+        return {"B": [self.title], "C": [self.publisher, self.description, self.date_note]}
+
+    def search_year(self):
+        return self.date.year if self.date else None
+
+    def search_countries(self):
+        return []
+
+    def refresh_search_text(self):
+        from .search.index import index_record
+
+        index_record(self)
 
     def get_absolute_url(self):
         return reverse("sources:detail", kwargs={"key": self.key})
@@ -349,3 +359,52 @@ class Curation(models.Model):
 
     def __str__(self):
         return "curation"
+
+
+class SearchEntry(models.Model):
+    """One record in the search index: its texts tokenised by ``wps_portal.search.text`` (folded,
+    transliterated, stemmed), one column per weight, plus what the search page's facets need.
+
+    The database's own full-text machinery reads these columns (``migration_operations.
+    CreateSearchEngine``): an FTS5 table kept in step by triggers on SQLite; a weighted tsvector
+    column kept by a trigger, with a GIN index, on PostgreSQL. Written only by
+    ``wps_portal.search.index``."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    a = models.TextField(blank=True)
+    b = models.TextField(blank=True)
+    c = models.TextField(blank=True)
+    d = models.TextField(blank=True)
+    # The texts a snippet is cut from (summaries, excerpts, outputs, other names), as written.
+    text = models.TextField(blank=True)
+    # The record's distinct folded words (unstemmed), for the vocabulary of suggestions.
+    words = models.TextField(blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    countries = models.CharField(max_length=200, blank=True, help_text=_('" XK BA ": spaces around each'))
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.object_id}"
+
+    class Meta:
+        verbose_name_plural = "search entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="wps_portal_searchentry_unique"
+            ),
+        ]
+
+
+class SearchWord(models.Model):
+    """The vocabulary of published records: a folded word, its stem and how many records hold it.
+
+    Completes the word being typed (prefixes), corrects typos (trigram similarity: pg_trgm's
+    on PostgreSQL where the extension exists, the same measure in Python elsewhere) and weighs
+    the words of a question by how rare they are."""
+
+    word = models.CharField(max_length=100, unique=True)
+    stem = models.CharField(max_length=100, db_index=True)
+    records = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return self.word

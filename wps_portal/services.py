@@ -124,10 +124,15 @@ def save(instance: models.Model, *, validate: bool = True, exclude: Iterable[str
 
 
 def delete(instance: models.Model) -> None:
+    from .search.index import indexed_models, remove_record
+
     owners = _search_owners(instance, include_self=False)
-    written = {type(instance), *(type(o) for o in owners)}
+    model, pk = type(instance), instance.pk
+    written = {model, *(type(o) for o in owners)}
     with transaction.atomic():
         instance.delete()
+        if model in indexed_models():
+            remove_record(model, pk)
         pending = _batch.get()
         if pending is not None:
             pending.update(written)
@@ -221,13 +226,19 @@ def batch():
 def _search_owners(instance: models.Model, *, include_self: bool) -> list[models.Model]:
     """The public records whose search text includes ``instance``: itself, and its public parents."""
     from .models import PublicModel
+    from .search.index import indexed_models
 
-    owners = [instance] if include_self and isinstance(instance, PublicModel) else []
+    indexed = tuple(indexed_models())
+    owners = [instance] if include_self and isinstance(instance, indexed) else []
     for field in instance._meta.concrete_fields:
         if field.many_to_one and issubclass(field.related_model, PublicModel):
             parent = getattr(instance, field.name, None)
             if parent is not None and parent.pk is not None:
                 owners.append(parent)
+    # A citation's excerpt is searched with the record it supports (a result's, with its case study).
+    record = getattr(instance, "record", None) if hasattr(type(instance), "record") else None
+    if isinstance(record, models.Model):
+        owners.extend([record] if isinstance(record, indexed) else _search_owners(record, include_self=False))
     return owners
 
 

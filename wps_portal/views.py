@@ -20,7 +20,6 @@ from django.views.generic import DetailView, TemplateView
 from .choices import Status
 from .filtersets import ORDERING_PARAMS, SEARCH_PARAMS, SourceDocumentFilterSet
 from .models import Citation, SourceDocument
-from .search import terms
 
 PAGE_SIZE = 25
 # A facet shows this many values; the rest are behind "Show more".
@@ -228,7 +227,8 @@ class RecordDetailView(DetailView):
 
 # -- home, search, sources --------------------------------------------------------------------
 
-# What the search box looks in: (model label, heading, list URL name or "", related to fetch).
+# How each kind of record is shown in search results: (model label, heading, list URL name or "",
+# related records to fetch with it). The kinds searched are the index's (search.indexed_models).
 SEARCHED = [
     ("partners.Partner", _("Partners"), "partners:list", ("country",)),
     ("activities.Activity", _("Activities"), "activities:list", ("programme",)),
@@ -237,33 +237,17 @@ SEARCHED = [
     ("casestudies.Approach", _("Approaches"), "approaches:list", ()),
     ("casestudies.IssueBox", _("Issue boxes"), "", ("approach",)),
     ("activities.Programme", _("Programmes"), "programmes:list", ()),
+    ("wps_portal.SourceDocument", _("Source documents"), "sources:list", ()),
 ]
-SEARCH_GROUP_SIZE = 10
+SEARCH_PAGE_SIZE = 20
 
 
 def search(request):
-    query = (request.GET.get("q") or request.GET.get("search") or "").strip()
-    groups = []
-    if terms(query):
-        for label, heading, list_url, related in SEARCHED:
-            model = apps.get_model(label)
-            matches = model.objects.published().search(query)
-            count = matches.count()
-            groups.append(
-                {
-                    "key": model._meta.model_name,
-                    "heading": heading,
-                    "count": count,
-                    "results": list(matches.select_related(*related)[:SEARCH_GROUP_SIZE]) if count else [],
-                    "more_url": f"{reverse(list_url)}?{_q(query)}" if list_url else "",
-                }
-            )
-    total = sum(g["count"] for g in groups)
-    return render(
-        request,
-        "search.html",
-        {"q": query, "groups": groups, "total": total, "searched": bool(terms(query))},
-    )
+    """The search page: thin over ``wps_portal.search.results``."""
+    from .search.results import search_page
+
+    context = search_page(request.GET, SEARCHED, SEARCH_PAGE_SIZE)
+    return render(request, "search.html", context)
 
 
 def _q(value: str) -> str:

@@ -33,7 +33,7 @@ class AliasSerializer(RefusesUnknownInput, serializers.ModelSerializer):
 
     class Meta:
         model = Alias
-        fields = ["name", "kind"]
+        fields = ["name", "kind", "language"]
         validators = []  # a name once per partner: checked on the whole list (validate_aliases)
 
     def validate(self, attrs):

@@ -59,7 +59,7 @@ def test_search_from_the_home_page_finds_a_partner_without_diacritics(page, site
     page.get_by_label("Search partners, activities, case studies and lessons").press("Enter")
     page.wait_for_url(re.compile(r"/search/\?q="))
     assert "results for" in page.locator("h2.result-count").inner_text()
-    page.locator("#partner ~ ol a").first.click()
+    page.locator(".search-results .search-hit a").first.click()
     page.wait_for_url(re.compile(r"/partners/[\w-]+/$"))
     assert page.locator("h1").count() == 1
 

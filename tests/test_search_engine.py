@@ -1,0 +1,256 @@
+"""The search engine's behaviours, on the corpus (and a few records made here)."""
+
+import pytest
+from django.urls import reverse
+
+from activities.models import Activity
+from partners.models import Partner
+from wps_portal import services
+from wps_portal.search import engine
+from wps_portal.search.snippets import highlight, snippet
+from wps_portal.search.text import fold, index_tokens
+
+pytestmark = pytest.mark.django_db
+
+
+def slugs(query, model=None):
+    outcome = engine.run(query, kinds=[model] if model else None)
+    return [getattr(h.model.objects.get(pk=h.pk), "slug", h.pk) for h in outcome.hits]
+
+
+def top(query, n=10, model=None):
+    return slugs(query, model)[:n]
+
+
+def test_stemming_makes_word_forms_meet():
+    assert index_tokens("endorsed") == index_tokens("endorsement")
+    assert index_tokens("trainings") == index_tokens("training")
+    assert set(slugs("endorsement", Activity)) & set(slugs("endorsed", Activity))
+
+
+def test_stop_words_of_a_question_need_not_match():
+    assert "kosovo-police-gender-courses-2010" in top(
+        "How many police officers attended the gender courses in 2010?"
+    )
+
+
+def test_records_matching_most_words_come_after_those_matching_all():
+    outcome = engine.run("police gender xylophonic")
+    assert outcome.hits
+    flags = [h.complete for h in engine.run("kosovo police judges").hits]
+    assert flags == sorted(flags, reverse=True)  # every complete match before any partial one
+    assert True in flags and False in flags
+
+
+def test_phrase_requires_the_words_in_order():
+    assert "kji-advanced-tot-womens-human-rights-2010-10" in slugs('"training of trainers"', Activity)
+    assert not engine.run('"trainers of training"').hits
+
+
+def test_minus_excludes_a_word():
+    with_police = set(slugs("gender training", Activity))
+    without = set(slugs("gender training -police", Activity))
+    assert without and without < with_police
+    assert "kosovo-police-five-day-gender-training-module" not in without
+
+
+def test_or_finds_either_word():
+    either = set(slugs("Ahtisaari OR Kidman"))
+    assert {"rwl-meeting-with-special-envoy-ahtisaari", "nicole-kidman-visit-kosovo-2006"} <= either
+
+
+def test_cyrillic_and_latin_find_the_same_records():
+    assert fold("Жене женама") == fold("Žene ženama") == "zene zenama"
+    assert set(slugs("Жене женама")) == set(slugs("Žene Ženama"))
+    assert "kosovo-police" in top("Косовска полиција")
+
+
+def test_a_latin_query_finds_a_cyrillic_alias():
+    partner = Partner.objects.create(
+        name="Test body", slug="test-body", kind="ngo", scope="local", status="published"
+    )
+    with services.writing(services.Via.SHELL):
+        services.save(
+            partner.aliases.model(
+                partner=partner, name="Тестбиро Јединство", kind="local", language="sr-Cyrl"
+            )
+        )
+    assert "test-body" in slugs("testbiro jedinstvo", Partner)
+
+
+def test_albanian_letters_fold():
+    assert fold("Prishtinë Mitrovicë çështje") == "prishtine mitrovice ceshtje"
+    assert "kosovo-womens-network" in top("Rrjeti i Grave të Kosoves")
+
+
+def test_thesaurus_joins_spellings_and_abbreviations():
+    assert set(slugs("Prishtinë")) == set(slugs("Pristina")) == set(slugs("Priština"))
+    assert "kji-advanced-tot-womens-human-rights-2010-10" in slugs("ToT", Activity)
+    assert "kosovo-police-gender-courses-2010" in slugs("KCPSSED")
+    assert "kosovo-centre-for-public-safety-education-and-development" in slugs("KCPSSED", Partner)
+
+
+def test_a_typo_still_finds_the_record_and_is_reported():
+    outcome = engine.run("Ahtisari")
+    assert outcome.corrections.get("ahtisari") and outcome.hits
+
+
+def test_nothing_found_names_the_word_and_suggests():
+    text = client_get("kosovo qqqzzzxv")
+    assert "qqqzzzxv" in text
+    outcome = engine.run("qqqzzzxv")
+    assert not outcome.hits and outcome.unmatched == ["qqqzzzxv"]
+
+
+def client_get(q):
+    from django.test import Client
+
+    return Client().get(reverse("search"), {"q": q}).content.decode()
+
+
+def test_snippet_marks_matched_words_and_escapes_markup():
+    stems = set(index_tokens("police"))
+    html = snippet(["The police <script>alert(1)</script> <b>trained</b>"], stems)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<mark>police</mark>" in html and "<b>" not in html
+    assert "<mark>" in highlight("Kosovo Police", stems)
+
+
+def test_search_page_escapes_record_text_in_snippets(client):
+    Partner.objects.create(
+        name="Zyxqwerty body", slug="zyxqwerty", kind="ngo", scope="local", status="published",
+        description="<img src=x onerror=alert(1)> zyxqwerty works",
+    ).refresh_search_text()  # fmt: skip
+    text = client.get(reverse("search"), {"q": "zyxqwerty"}).content.decode()
+    assert "<img src=x" not in text and "<mark>" in text
+
+
+def test_one_ranked_list_mixes_kinds_and_shows_facets(client):
+    import re
+
+    text = client.get(reverse("search"), {"q": "zene zenama"}).content.decode()
+    assert len(set(re.findall(r'data-kind="(\w+)"', text))) >= 2
+    assert "kind=partner" in text and "country=XK" in text
+
+
+def test_drafts_are_never_found():
+    partner = Partner.objects.create(name="Draftonly Qwzx", slug="draftonly", kind="ngo", scope="local")
+    partner.refresh_search_text()
+    assert (Partner, partner.pk) not in {(h.model, h.pk) for h in engine.run("draftonly qwzx").hits}
+
+
+def test_api_search_uses_the_engine_and_orders_by_relevance(client):
+    url = reverse("api:partner-list")
+    rows = client.get(url, {"q": "Kosovo Women's Network", "ordering": "relevance"}).json()["results"]
+    assert rows[0]["slug"] == "kosovo-womens-network" or "kosovo-womens-network" in [
+        r["slug"] for r in rows[:3]
+    ]
+    assert client.get(url, {"ordering": "relevance"}).status_code == 200
+
+
+def test_an_alias_edit_through_the_write_path_is_searchable():
+    partner = Partner.objects.get(slug="kosovo-womens-network")
+    with services.writing(services.Via.SHELL):
+        services.save(partner.aliases.model(partner=partner, name="Plumbobnetz", kind="spelling"))
+    assert "kosovo-womens-network" in slugs("plumbobnetz", Partner)
+
+
+def test_search_page_runs_the_same_number_of_queries_whatever_it_finds(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(query):
+        client.get(reverse("search"), {"q": query})  # warm the content-type cache
+        with CaptureQueriesContext(connection) as context:
+            client.get(reverse("search"), {"q": query})
+        return len(context.captured_queries)
+
+    base = count("kosovo")
+    # vocabulary, match, one per kind of record, the snippets' texts, the country names
+    assert base == 1 + 1 + 8 + 1 + 1
+    for query in (
+        "women network",
+        "How many police officers attended the gender courses in 2010?",
+        '"training of trainers" -police',
+        "Ahtisaari OR Kidman",
+    ):
+        assert count(query) == base, query
+    assert count("Ahtisari") == count("zzqqxx") == base + 1  # the nearest words of a word no record holds
+
+
+def test_the_thesaurus_file_is_valid_and_a_bad_one_is_named():
+    from wps_portal.search.thesaurus import ThesaurusError, parse, thesaurus
+
+    assert thesaurus().groups and "how" in thesaurus().stop_words
+    with pytest.raises(ThesaurusError, match="group 1"):
+        parse({"groups": [["only one"]]}, source="t.yaml")
+    with pytest.raises(ThesaurusError, match="unknown key"):
+        parse({"synonyms": []}, source="t.yaml")
+
+
+def test_rebuild_command_restores_a_lost_index():
+    from django.core.management import call_command
+
+    from wps_portal.models import SearchEntry
+
+    SearchEntry.objects.filter(content_type__model="partner").delete()
+    assert "kosovo-womens-network" not in slugs("KWN", Partner)
+    call_command("rebuild_search_index", verbosity=0)
+    assert "kosovo-womens-network" in slugs("KWN", Partner)
+
+
+def test_a_new_citation_makes_its_excerpt_findable():
+    from wps_portal.models import Citation, SourceDocument
+
+    activity = Activity.objects.published().first()
+    with services.writing(services.Via.SHELL):
+        services.save(
+            Citation(record=activity, source=SourceDocument.objects.first(), excerpt="Quibblefrotz was said"),
+            validate=False,
+        )
+    assert activity.slug in slugs("quibblefrotz", Activity)
+
+
+def benchmark_queries():
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "search_benchmark.yaml"
+    return [case["q"] for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
+
+
+def test_the_database_finds_exactly_the_records_the_matching_rule_gives():
+    """Both databases are held to one rule (a term's alternative occurs as consecutive tokens of one
+    column), computed here in Python over every public entry: if SQLite and PostgreSQL each agree
+    with it on the benchmark's queries, they agree with each other (CI also compares them directly:
+    scripts/ci-search-benchmark)."""
+    from wps_portal.models import SearchEntry
+    from wps_portal.search.engine import Flags, _whole_phrase, match, resolve
+    from wps_portal.search.index import indexed_models, public_queryset
+    from wps_portal.search.query import parse
+
+    public = set()
+    for model in indexed_models():
+        public.update((model, pk) for pk in public_queryset(model).values_list("pk", flat=True))
+    entries = [
+        (row[0], row[1], row[2:])
+        for row in SearchEntry.objects.values_list(
+            "content_type__app_label", "content_type__model", "object_id", "a", "b", "c", "d"
+        )
+    ]
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    for query in benchmark_queries()[::3]:
+        parsed = parse(query)
+        resolve(parsed, engine.Outcome(parsed))
+        terms = [t for t in parsed.terms if t.alternatives]
+        check = Flags(terms, _whole_phrase(terms) or terms[0])
+        expected = set()
+        for app_label, model_name, (pk, *columns) in entries:
+            model = apps.get_model(app_label, model_name)
+            if (model, pk) in public and any(check(*columns)[0:-1:3]):
+                expected.add((ContentType.objects.get_for_model(model).pk, pk))
+        found = {(row[1], row[2]) for row in match(parsed, indexed_models())}
+        assert found == expected, query

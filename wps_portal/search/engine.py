@@ -1,0 +1,332 @@
+"""Matching and ranking: one ranked list across every kind of record.
+
+A query (``query.parse``) is resolved against the vocabulary (one query: the word being typed is
+completed, a word no record holds is read as the nearest vocabulary words by trigram similarity),
+then matched by the database's full-text engine in one query returning every matching record
+with a flag per term and a relevance score:
+
+- SQLite: the FTS5 table ``wps_portal_searchentry_fts`` (``bm25`` with column weights 10/5/2/1).
+- PostgreSQL: the weighted tsvector column ``search_vector`` (GIN index; ``ts_rank_cd``).
+
+A record must match at least half the terms (all quoted phrases, none of the ``-excluded``); records
+are ordered by the share of the query they match, each term weighted by its rarity, then by the
+score. Tokens are made in Python on both sides, so both databases find the same records; only
+their scores differ.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
+from django.db.models.functions import Length
+
+from .index import indexed_models, public_queryset
+from .query import ParsedQuery, Term, parse
+from .text import similarity
+
+FTS_TABLE = "wps_portal_searchentry_fts"
+SQLITE_WEIGHTS = (10.0, 5.0, 2.0, 1.0)  # bm25 weights of columns a, b, c, d
+PG_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # ts_rank_cd weights of D, C, B, A
+COMPLETIONS = 12  # words a prefix may stand for
+CORRECTIONS = 3  # vocabulary words a typo may stand for
+CORRECTED_TERMS = 4  # unknown words looked up for corrections (one query each), the rest are reported
+MIN_SIMILARITY = 0.3  # pg_trgm's default threshold
+MIN_SIMILARITY_SHORT = 0.5  # for words of four letters or fewer, where 0.3 is one shared letter
+RANK_LIMIT = 2000  # list pages and the API order this many matches by relevance, the rest by key
+
+
+@dataclass
+class Hit:
+    model: type
+    pk: int
+    entry: int
+    coverage: float
+    score: float
+    complete: bool
+    year: int | None
+    countries: list[str]
+    record: object = None
+
+
+@dataclass
+class Outcome:
+    parsed: ParsedQuery
+    hits: list[Hit] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)  # terms no record holds
+    corrections: dict[str, list[str]] = field(default_factory=dict)  # typed -> read as
+
+    @property
+    def complete(self) -> int:
+        return sum(1 for h in self.hits if h.complete)
+
+    def suggestion(self) -> str:
+        """A looser query: the words that matched, each replaced by its correction."""
+        parts = []
+        for term in self.parsed.terms:
+            if term.label in self.corrections:
+                parts.append(self.corrections[term.label][0])
+            elif term.found:
+                parts.append(f'"{term.label}"' if term.quoted else term.label)
+        return " ".join(parts)
+
+
+# -- the vocabulary ---------------------------------------------------------------------------
+
+
+def resolve(parsed: ParsedQuery, outcome: Outcome) -> None:
+    """Complete the last word, correct unknown words, and weigh each term by its rarity."""
+    from ..models import SearchWord
+
+    stems = {s for t in parsed.terms + parsed.excluded for a in t.alternatives for s in a}
+    completable = [t for t in parsed.terms if t.completable and len(t.label) >= 2]
+    condition = models.Q(stem__in=stems)
+    for term in completable:
+        condition |= models.Q(word__startswith=term.label)
+    rows = list(SearchWord.objects.filter(condition).values_list("word", "stem", "records"))
+    records = Counter()
+    for _word, word_stem, count in rows:
+        records[word_stem] = max(records[word_stem], count)
+    for term in completable:
+        if term.single_stems and any(s in records for s in term.single_stems):
+            continue  # a whole word already
+        started = sorted((r for r in rows if r[0].startswith(term.label)), key=lambda r: (-r[2], r[0]))
+        for _word, word_stem, _count in started[:COMPLETIONS]:
+            if (word_stem,) not in term.alternatives:
+                term.alternatives.append((word_stem,))
+    unknown = [
+        t
+        for t in parsed.terms
+        if not t.quoted and not any(all(s in records for s in alt) for alt in t.alternatives)
+    ]
+    if unknown:
+        looked_up = correct(unknown[:CORRECTED_TERMS])
+        for term in unknown:
+            candidates = looked_up.get(term, [])
+            if candidates:
+                outcome.corrections[term.label] = [w for w, _s, _c in candidates]
+                term.corrected = [w for w, _s, _c in candidates]
+                for _word, word_stem, count in candidates:
+                    records[word_stem] = max(records[word_stem], count)
+                    if (word_stem,) not in term.alternatives:
+                        term.alternatives.append((word_stem,))
+            else:
+                term.found = False
+                outcome.unmatched.append(term.label)
+    for term in parsed.terms:
+        found = [min((records.get(s, 0) for s in alt), default=0) for alt in term.alternatives]
+        term.records = max(found, default=0)
+
+
+def correct(terms: list[Term]) -> dict[Term, list[tuple[str, str, int]]]:
+    """For each term, the vocabulary words most like it (trigram similarity ≥ 0.3), best first."""
+    from ..models import SearchWord
+    from .thesaurus import thesaurus
+
+    result = {}
+    stop_words = thesaurus().stop_words
+    use_trgm = trigram_extension()
+    for term in terms:
+        word = term.label.split(" OR ")[-1].replace(" ", "")
+        if len(word) < 3:
+            result[term] = []
+            continue
+        if use_trgm:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT word, stem, records, similarity(word, %s) AS s FROM {SearchWord._meta.db_table} "
+                    "WHERE word %% %s ORDER BY s DESC, records DESC, word LIMIT 50",
+                    [word, word],
+                )
+                rows = [(w, st, n, s) for w, st, n, s in cursor.fetchall() if s >= MIN_SIMILARITY]
+        else:
+            near = (
+                SearchWord.objects.annotate(length=Length("word"))
+                .filter(length__gte=max(1, len(word) - 3), length__lte=len(word) + 3)
+                .values_list("word", "stem", "records")
+            )
+            rows = [(w, st, n, similarity(word, w)) for w, st, n in near.iterator(chunk_size=5000)]
+            rows = [r for r in rows if r[3] >= MIN_SIMILARITY]
+        # Never a stop word ("pec" is not "per"); short words need a closer match.
+        floor = MIN_SIMILARITY_SHORT if len(word) <= 4 else MIN_SIMILARITY
+        rows = [r for r in rows if r[3] >= floor and r[0] not in stop_words]
+        # The same order on both databases: the similarity as pg_trgm computes it (float4), then
+        # how common the word is, then the word.
+        rows.sort(key=lambda r: (-round(r[3], 5), -r[2], r[0]))
+        best = rows[0][3] if rows else 0
+        result[term] = [(w, st, n) for w, st, n, s in rows if s >= best - 0.05][:CORRECTIONS]
+    return result
+
+
+_trgm: dict[str, bool] = {}
+
+
+def trigram_extension() -> bool:
+    """Whether pg_trgm is installed in this PostgreSQL database (checked once per process)."""
+    if connection.vendor != "postgresql":
+        return False
+    key = connection.settings_dict["NAME"]
+    if key not in _trgm:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            _trgm[key] = cursor.fetchone() is not None
+    return _trgm[key]
+
+
+# -- the full-text match ----------------------------------------------------------------------
+
+
+def _fts5(term: Term, column: str = "") -> str:
+    alternatives = "(" + " OR ".join('"' + " ".join(alt) + '"' for alt in term.alternatives) + ")"
+    return f"{column} : {alternatives}" if column else alternatives
+
+
+def _tsquery(term: Term, weight: str = "") -> str:
+    label = f":{weight}" if weight else ""
+    return "(" + " | ".join(" <-> ".join(f"'{s}'{label}" for s in alt) for alt in term.alternatives) + ")"
+
+
+def _whole_phrase(terms: list[Term]) -> Term | None:
+    """The query's words in order, as one phrase (an exact name or title ranks first)."""
+    if len(terms) < 2 or any(t.quoted for t in terms):
+        return None
+    return Term("", [tuple(s for t in terms for s in t.alternatives[0])])
+
+
+def _published_condition(kinds, restrict: bool) -> tuple[str, list]:
+    """SQL: the entry belongs to one of ``kinds`` and (if ``restrict``) is public."""
+    clauses, params = [], []
+    for model in kinds:
+        content_type = ContentType.objects.get_for_model(model)
+        if restrict:
+            sql, sub = public_queryset(model).values("pk").query.get_compiler(connection=connection).as_sql()
+            clauses.append(f"(e.content_type_id = %s AND e.object_id IN ({sql}))")
+            params.extend([content_type.pk, *sub])
+        else:
+            clauses.append("e.content_type_id = %s")
+            params.append(content_type.pk)
+    return "(" + " OR ".join(clauses) + ")", params
+
+
+class Flags:
+    """Per term: whether it matches anywhere, in the names (A), in the titles (B); then whether the
+    whole query matches as a phrase in a name or title. The databases' rule (a phrase is
+    consecutive tokens within one column) applied in Python to the entry's columns: one full-text
+    query per search instead of three per term."""
+
+    def __init__(self, terms: list[Term], phrase: Term):
+        # " a b " occurs in " ... " exactly when the tokens a, b are consecutive in the column.
+        self.tests = [[f" {' '.join(alt)} " for alt in t.alternatives] for t in [*terms, phrase]]
+
+    def __call__(self, a: str, b: str, c: str, d: str) -> list[bool]:
+        names, titles, rest = f" {a} ", f" {b} ", f" {c} \n {d} "
+        result = []
+        for test in self.tests[:-1]:
+            in_names = any(t in names for t in test)
+            in_titles = any(t in titles for t in test)
+            result.extend((in_names or in_titles or any(t in rest for t in test), in_names, in_titles))
+        result.append(any(t in names or t in titles for t in self.tests[-1]))
+        return result
+
+
+def match(parsed: ParsedQuery, kinds, restrict: bool = True) -> list[tuple]:
+    """[(entry id, content_type_id, object_id, year, countries, score, flags...)] of every record that
+    matches any term and no excluded one; higher scores are better. See :class:`Flags`."""
+    entries = "wps_portal_searchentry"
+    terms = [t for t in parsed.terms if t.alternatives]
+    phrase = _whole_phrase(terms) or terms[0]
+    where, params = _published_condition(kinds, restrict)
+    columns = "e.id, e.content_type_id, e.object_id, e.year, e.countries"
+    if connection.vendor == "sqlite":
+        weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+        sql = (
+            f"SELECT {columns}, -h.score, e.a, e.b, e.c, e.d "
+            f"FROM (SELECT rowid AS id, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s) h JOIN {entries} e ON e.id = h.id WHERE {where}"
+        )
+        args = [" OR ".join(_fts5(t) for t in terms)] + params
+        if parsed.excluded:
+            sql += f" AND e.id NOT IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
+            args.append(" OR ".join(_fts5(t) for t in parsed.excluded))
+    else:
+        sql = (
+            f"SELECT {columns}, ts_rank_cd('{PG_WEIGHTS}', e.search_vector, to_tsquery('simple', %s), 1), "
+            f"e.a, e.b, e.c, e.d FROM {entries} e "
+            f"WHERE e.search_vector @@ to_tsquery('simple', %s) AND {where}"
+        )
+        everything = " | ".join(_tsquery(t) for t in terms)
+        args = [everything, everything] + params
+        if parsed.excluded:
+            sql += " AND NOT e.search_vector @@ to_tsquery('simple', %s)"
+            args.append(" | ".join(_tsquery(t) for t in parsed.excluded))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        flags = Flags(terms, phrase)
+        return [(*row[:6], *flags(*row[6:])) for row in cursor.fetchall()]
+
+
+def run(query: str, kinds=None, restrict: bool = True) -> Outcome:
+    """Every record matching ``query``, best first (see the module docstring)."""
+    parsed = parse(query)
+    outcome = Outcome(parsed)
+    if not parsed:
+        return outcome
+    resolve(parsed, outcome)
+    terms = [t for t in parsed.terms if t.alternatives]
+    kinds = list(kinds or indexed_models())
+    rows = match(parsed, kinds, restrict)
+    by_type = {ContentType.objects.get_for_model(m).pk: m for m in kinds}
+    live = [i for i, t in enumerate(terms) if t.found]
+    weights = [1 / math.log(2 + getattr(t, "records", 0)) for t in terms]
+    needed = max(1, math.ceil(len(live) / 2))
+    order = {m: i for i, m in enumerate(kinds)}
+    total = sum(weights[i] for i in live) or 1
+    best = max((float(r[5] or 0) for r in rows), default=0) or 1
+    for entry, content_type_id, object_id, year, countries, score, *flags in rows:
+        anywhere, in_names, in_titles = flags[0:-1:3], flags[1:-1:3], flags[2:-1:3]
+        matched = [i for i in live if anywhere[i]]
+        if len(matched) < needed or any(terms[i].quoted and not anywhere[i] for i in live):
+            continue
+        coverage = sum(weights[i] for i in matched) / total
+        names = sum(weights[i] for i in live if in_names[i]) / total
+        titles = sum(weights[i] for i in live if in_titles[i]) / total
+        # A blend within each group (every word matched first, then the rest): how much of the
+        # query matched, how much of it in a name or a title, the whole query as a name or title,
+        # and the database's own score relative to the best.
+        relevance = 4 * coverage + 3 * names + 2 * titles + 2 * bool(flags[-1]) + float(score or 0) / best
+        outcome.hits.append(
+            Hit(
+                model=by_type[content_type_id],
+                pk=object_id,
+                entry=entry,
+                coverage=round(coverage, 6),
+                score=round(relevance, 6),
+                complete=len(matched) == len(live),
+                year=year,
+                countries=(countries or "").split(),
+            )
+        )
+    outcome.hits.sort(key=lambda h: (not h.complete, -h.score, order[h.model], h.pk))
+    return outcome
+
+
+def filter_queryset(queryset, query: str):
+    """``queryset`` narrowed to the records matching ``query``, annotated ``search_rank`` (0 best)."""
+    outcome = run(query, kinds=[queryset.model], restrict=False)
+    if not outcome.parsed:
+        return queryset
+    ids = [hit.pk for hit in outcome.hits]
+    ranked = ids[:RANK_LIMIT]
+    rank = (
+        models.Case(
+            *(models.When(pk=pk, then=models.Value(i)) for i, pk in enumerate(ranked)),
+            default=models.Value(len(ranked)),
+            output_field=models.IntegerField(),
+        )
+        if ranked
+        else models.Value(0, output_field=models.IntegerField())
+    )
+    return queryset.filter(pk__in=ids).annotate(search_rank=rank).order_by("search_rank", "pk")

@@ -1,0 +1,178 @@
+"""Keeping the search index fresh: one ``SearchEntry`` per searchable record, and the vocabulary.
+
+Every write path reaches here: ``services`` calls ``record.refresh_search_text()`` (→
+:func:`index_record`) for a record it wrote and for the records whose search text includes it; the
+loader and bulk changes call :func:`refresh_search_text`; ``manage.py rebuild_search_index``
+rebuilds everything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from .text import fold, index_tokens
+
+WEIGHTS = ("A", "B", "C", "D")
+
+
+def searchable_models():
+    """The public records (every PublicModel): what curators publish and cite."""
+    from ..models import PublicModel
+
+    return [m for m in apps.get_models() if issubclass(m, PublicModel)]
+
+
+def indexed_models():
+    """Every kind of record the search box finds: the public records, and the source documents."""
+    from ..models import SourceDocument
+
+    return [*searchable_models(), SourceDocument]
+
+
+def public_queryset(model):
+    """The records of ``model`` the public may find (the one published-only rule, per kind)."""
+    manager = model._default_manager
+    return manager.published() if hasattr(manager, "published") else manager.all()
+
+
+def document(instance) -> dict:
+    """The index entry's values for ``instance``."""
+    parts = instance.search_parts()
+    columns, vocabulary = {}, []
+    for weight in WEIGHTS:
+        texts = [str(t) for t in parts.get(weight, ()) if t]
+        columns[weight.lower()] = " ".join(" ".join(index_tokens(t)) for t in texts)
+        vocabulary.extend(fold(" ".join(texts)).split())
+    codes = sorted(set(instance.search_countries()))
+    shown = [*parts.get("C", ()), *parts.get("D", ()), *list(parts.get("A", ()))[1:]]
+    return {
+        **columns,
+        "text": "\n".join(" ".join(str(t).split()) for t in shown if t),
+        "words": " ".join(sorted(set(vocabulary))),
+        "year": instance.search_year(),
+        "countries": f" {' '.join(codes)} " if codes else "",
+    }
+
+
+def flat_text(instance) -> str:
+    """The record's ``search_text``: all its searchable texts folded, most important first."""
+    parts = instance.search_parts()
+    return fold(" ".join(str(t) for w in WEIGHTS for t in parts.get(w, ()) if t))
+
+
+def _has_search_text(model) -> bool:
+    return any(f.name == "search_text" for f in model._meta.concrete_fields)
+
+
+def index_record(instance) -> None:
+    """Re-index one record (after an edit)."""
+    from ..models import SearchEntry
+
+    model = type(instance)
+    values = document(instance)
+    content_type = ContentType.objects.get_for_model(model)
+    with transaction.atomic():
+        if _has_search_text(model):
+            instance.search_text = flat_text(instance)
+            model._default_manager.filter(pk=instance.pk).update(search_text=instance.search_text)
+        SearchEntry.objects.update_or_create(
+            content_type=content_type, object_id=instance.pk, defaults=values
+        )
+        if public_queryset(model).filter(pk=instance.pk).exists():
+            _add_words(values["words"].split())
+
+
+def remove_record(model, pk) -> None:
+    from ..models import SearchEntry
+
+    SearchEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=pk).delete()
+
+
+def refresh_search_text(models=None) -> int:
+    """Re-index every record of ``models`` (default: every searchable kind) where it is stale, drop
+    entries of records that no longer exist, and rebuild the vocabulary. Returns how many records
+    changed."""
+    from ..models import SearchEntry
+
+    changed = 0
+    for model in models or indexed_models():
+        if model not in indexed_models():
+            continue
+        content_type = ContentType.objects.get_for_model(model)
+        existing = {
+            row["object_id"]: row
+            for row in SearchEntry.objects.filter(content_type=content_type).values(
+                "id", "object_id", *values_fields()
+            )
+        }
+        queryset = model._default_manager.all().prefetch_related(*getattr(model, "search_prefetch", ()))
+        with_text = _has_search_text(model)
+        stale_text, new, updated = [], [], []
+        for instance in queryset.iterator(chunk_size=500):
+            if with_text:
+                text = flat_text(instance)
+                if instance.search_text != text:
+                    instance.search_text = text
+                    stale_text.append(instance)
+            values = document(instance)
+            row = existing.pop(instance.pk, None)
+            if row is None:
+                new.append(SearchEntry(content_type=content_type, object_id=instance.pk, **values))
+            elif any(row[k] != v for k, v in values.items()):
+                updated.append(
+                    SearchEntry(id=row["id"], content_type=content_type, object_id=instance.pk, **values)
+                )
+        with transaction.atomic():
+            if stale_text:
+                model._default_manager.bulk_update(stale_text, ["search_text"], batch_size=200)
+            SearchEntry.objects.bulk_create(new, batch_size=200)
+            SearchEntry.objects.bulk_update(updated, [*values_fields()], batch_size=200)
+            if existing:
+                SearchEntry.objects.filter(id__in=[row["id"] for row in existing.values()]).delete()
+        changed += len({*(e.object_id for e in new), *(e.object_id for e in updated)}) + len(existing)
+    rebuild_vocabulary()
+    return changed
+
+
+def values_fields():
+    return ("a", "b", "c", "d", "text", "words", "year", "countries")
+
+
+def rebuild_vocabulary() -> int:
+    """The vocabulary from the index entries of the records the public may find."""
+    from ..models import SearchEntry, SearchWord
+
+    counts: Counter[str] = Counter()
+    for model in indexed_models():
+        content_type = ContentType.objects.get_for_model(model)
+        rows = SearchEntry.objects.filter(
+            content_type=content_type, object_id__in=public_queryset(model).values("pk")
+        ).values_list("words", flat=True)
+        for words in rows.iterator(chunk_size=2000):
+            counts.update(words.split())
+    from .text import stem
+
+    with transaction.atomic():
+        SearchWord.objects.all().delete()
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=w[:100], stem=stem(w)[:100], records=n) for w, n in counts.items()],
+            batch_size=1000,
+        )
+    return len(counts)
+
+
+def _add_words(words: list[str]) -> None:
+    from ..models import SearchWord
+    from .text import stem
+
+    if not words:
+        return
+    known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=w[:100], stem=stem(w)[:100], records=1) for w in set(words) - known],
+        ignore_conflicts=True,
+    )
