@@ -10,7 +10,7 @@ NODE_TOOLS := tests/browser
 
 export DJANGO_SETTINGS_MODULE := wps_portal.settings
 
-.PHONY: run test setup install db corpus verify lint format browser-tools bench clean help
+.PHONY: run test setup install db corpus verify lint format browser-tools bench bench-scale clean help
 
 help:
 	@echo "make run     set everything up and serve the portal at http://127.0.0.1:$(PORT)/"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint    ruff (lint + format check)"
 	@echo "make verify  check every citation against ../shared/sources"
 	@echo "make bench   measure queries and timings of the main pages and API calls"
+	@echo "make bench-scale  the portal beside Datasette and the raw query at 20,000 partners / 200,000 activities"
 
 # The virtualenv is rebuilt only when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -74,6 +75,12 @@ verify: corpus
 
 bench: corpus
 	DEBUG=1 $(PY) scripts/benchmark.py
+
+# Side by side with Datasette at scale (issue 15); BENCH_ARGS="--partners 2000 --activities 20000" for a
+# smaller run, DATABASE_URL=postgres://… for PostgreSQL. The database is built once under /tmp.
+BENCH_ARGS ?= --partners 20000 --activities 200000
+bench-scale: install
+	$(PY) scripts/bench_scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles $(NODE_TOOLS)/node_modules .pytest_cache .ruff_cache
