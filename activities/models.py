@@ -8,7 +8,7 @@ from partners.choices import Role
 from partners.models import Country, Partner
 from wps_portal.choices import DatePrecision, Status
 from wps_portal.dates import human_partial, iso_partial, overlaps_years_q, period_end
-from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel
+from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel, published_prefetch
 
 from .choices import ActivityType
 
@@ -141,11 +141,10 @@ class ActivityQuerySet(PublicQuerySet):
         return self.with_related().prefetch_related(
             "countries",
             "outputs",
-            Prefetch(
+            published_prefetch(
                 "participations",
-                queryset=Participation.objects.filter(partner__status=Status.PUBLISHED)
-                .select_related("partner__country")
-                .order_by("role", "partner__name"),
+                Participation.objects.select_related("partner__country").order_by("role", "partner__name"),
+                "partner",
             ),
             Prefetch("case_studies", queryset=CaseStudy.objects.published()),
             Prefetch("citations", queryset=Citation.objects.select_related("source")),

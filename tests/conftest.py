@@ -15,3 +15,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def sources_dir():
     return settings.SOURCES_DIR
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Counts are cached across requests (wps_portal.cache); each test starts from an empty cache,
+    since its writes roll back without committing (and so without invalidating)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

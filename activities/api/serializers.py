@@ -1,8 +1,6 @@
-from django.db.models import Prefetch
 from rest_framework import serializers
 
 from partners.api.serializers import CountrySerializer, PartnerRoleSerializer, PartnerSerializer
-from partners.models import Partner
 from wps_portal.api.serializers import (
     BaseSerializer,
     CitedSerializer,
@@ -11,6 +9,7 @@ from wps_portal.api.serializers import (
     PartialDateField,
     detail_url,
 )
+from wps_portal.models import published_prefetch
 
 from ..models import Activity, Output, Participation, Phase, Programme, ThematicArea
 
@@ -100,11 +99,8 @@ class ParticipantSerializer(PartnerRoleSerializer):
 
 
 def participants_prefetch(path="participations"):
-    return Prefetch(
-        path,
-        queryset=Participation.objects.filter(partner__in=Partner.objects.published())
-        .select_related("partner")
-        .order_by("role", "partner__name"),
+    return published_prefetch(
+        path, Participation.objects.select_related("partner").order_by("role", "partner__name"), "partner"
     )
 
 

@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from rest_framework import serializers
 
 from wps_portal.api.serializers import (
@@ -8,6 +7,7 @@ from wps_portal.api.serializers import (
     ListUrlField,
     detail_url,
 )
+from wps_portal.models import published_prefetch
 
 from ..choices import RelationType, Role
 from ..models import Alias, Country, Partner, PartnerRelation
@@ -46,12 +46,7 @@ class PartnerSerializer(CitedSerializer):
         **CitedSerializer.prefetch,
         "aliases": ("aliases",),
         "relations": (
-            Prefetch(
-                "relations_from",
-                queryset=PartnerRelation.objects.filter(
-                    target__in=Partner.objects.published()
-                ).select_related("target"),
-            ),
+            published_prefetch("relations_from", PartnerRelation.objects.select_related("target"), "target"),
         ),
     }
 
