@@ -152,9 +152,111 @@ class ActivitySerializer(CitedSerializer):
             *CitedSerializer.common_fields,
         ]
 
+    def csv_rows(self, queryset, header, request):
+        """The CSV of ``queryset`` (the ``header`` columns), as ``to_representation()`` + flatten
+        would write it, from values() queries: one for each chunk of activities and one per
+        related list of that chunk."""
+        return activity_csv_rows(queryset, header, request)
+
     def validate_participants(self, participants):
         return PartnerRoleSerializer.unique_roles(participants)
 
     def write_related(self, instance, related):
         if "participations" in related:
             self.replace_rows(instance.participations, related["participations"])
+
+
+def activity_csv_rows(queryset, header, request):
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    from wps_portal.api.export import CHUNK_SIZE, chunks, rows_to_csv
+    from wps_portal.choices import Status
+    from wps_portal.dates import iso_partial
+    from wps_portal.models import Citation
+
+    from ..models import Activity
+
+    def absolute(path):
+        return request.build_absolute_uri(path) if request else path
+
+    marker = "__slug__"
+    api_url = absolute(reverse("api:activity-detail", kwargs={"slug": marker}))
+    html_url = absolute(reverse("activities:detail", kwargs={"slug": marker}))
+    content_type = ContentType.objects.get_for_model(Activity)
+    columns = (
+        "pk", "slug", "title", "summary", "type", "start_date", "start_precision", "end_date",
+        "end_precision", "location", "programme__slug", "programme__status", "phase__slug",
+        "thematic_area__slug", "status", "last_verified",
+    )  # fmt: skip
+    wanted = set(header)
+
+    def grouped(rows):
+        result = {}
+        for key, value in rows:
+            result.setdefault(key, []).append(value)
+        return result
+
+    def flat():
+        values = queryset.prefetch_related(None).values(*columns)  # the order stays; prefetches go
+        for chunk in chunks(values, CHUNK_SIZE):
+            ids = [row["pk"] for row in chunk]
+            countries = participants = outputs = citations = {}
+            if "countries" in wanted:
+                countries = grouped(
+                    Activity.countries.through.objects.filter(activity_id__in=ids)
+                    .order_by("country__name")
+                    .values_list("activity_id", "country__code")
+                )
+            if "participants" in wanted:
+                participants = grouped(
+                    (a, f"{slug} ({role})")
+                    for a, slug, role in Participation.objects.filter(
+                        activity_id__in=ids, partner__status=Status.PUBLISHED
+                    )
+                    .order_by("role", "partner__name")
+                    .values_list("activity_id", "partner__slug", "role")
+                )
+            if "outputs" in wanted:
+                outputs = grouped(
+                    (a, " ".join(str(v) for v in (quantity, unit, note) if v not in (None, "")))
+                    for a, quantity, unit, note in Output.objects.filter(activity_id__in=ids)
+                    .order_by("order", "pk")
+                    .values_list("activity_id", "quantity", "unit", "note")
+                )
+            if "citations" in wanted:
+                citations = grouped(
+                    (a, f"{key}: {excerpt}")
+                    for a, key, excerpt in Citation.objects.filter(
+                        content_type=content_type, object_id__in=ids
+                    )
+                    .order_by("order", "pk")
+                    .values_list("object_id", "source__key", "excerpt")
+                )
+            for row in chunk:
+                pk = row["pk"]
+                yield {
+                    "slug": row["slug"],
+                    "title": row["title"],
+                    "summary": row["summary"],
+                    "type": row["type"],
+                    "start": iso_partial(row["start_date"], row["start_precision"]),
+                    "end": iso_partial(row["end_date"], row["end_precision"]),
+                    "date_precision": row["start_precision"] if row["start_date"] else None,
+                    "location": row["location"],
+                    "countries": countries.get(pk, []),
+                    "participants": participants.get(pk, []),
+                    "programme": row["programme__slug"]
+                    if row["programme__status"] == Status.PUBLISHED
+                    else None,
+                    "phase": row["phase__slug"],
+                    "thematic_area": row["thematic_area__slug"],
+                    "outputs": outputs.get(pk, []),
+                    "status": row["status"],
+                    "last_verified": row["last_verified"].isoformat() if row["last_verified"] else None,
+                    "url": api_url.replace(marker, row["slug"]),
+                    "html_url": html_url.replace(marker, row["slug"]),
+                    "citations": citations.get(pk, []),
+                }
+
+    return rows_to_csv(flat(), header)
