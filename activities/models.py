@@ -182,6 +182,8 @@ class Activity(PublicModel):
     class Meta:
         ordering = ["start_date", "title"]
         verbose_name_plural = "activities"
+        # The lists' default order: deep pages walk this index instead of sorting every row.
+        indexes = [models.Index(fields=["start_date", "title"], name="activities_start_title_idx")]
         constraints = [
             *PublicModel.Meta.constraints,
             models.CheckConstraint(
@@ -271,6 +273,8 @@ class Participation(models.Model):
 
     class Meta:
         ordering = ["activity", "role", "partner__name"]
+        # A partner's activities (its page, ?partner=) from the index alone.
+        indexes = [models.Index(fields=["partner", "activity"], name="activities_partner_act_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "partner", "role"], name="activities_participation_unique"

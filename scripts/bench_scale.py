@@ -279,6 +279,8 @@ def prepare(args):
                f"--seed={args.seed}")  # fmt: skip
         building.rename(path)
         print(f"built in {time.perf_counter() - start:.0f} s", flush=True)
+    else:
+        manage(django_env(f"sqlite:///{path}"), "migrate", "--noinput", "-v0")  # new indexes
     return f"sqlite:///{path}", path
 
 
