@@ -30,6 +30,24 @@ def test_the_fast_csv_is_the_serializers_csv(client, monkeypatch, query):
     assert fast.count("\n") > 2
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "page=2&page_size=7",
+        "country=XK&sort=-start",
+        "fields=slug,participants,citations",
+        "brief=1",
+        "q=police",
+    ],
+)
+def test_the_fast_json_page_is_the_serializers_page(client, monkeypatch, query):
+    fast = client.get(f"{API}?{query}").json()
+    monkeypatch.delattr(ActivitySerializer, "fast_rows")
+    assert fast == client.get(f"{API}?{query}").json()
+    assert fast["results"]
+
+
 def test_a_10000_row_export_is_complete(client):
     synthetic.seed(partners=100, activities=10400, seed=11)  # about 3% are drafts
     published = Activity.objects.published()
