@@ -19,4 +19,7 @@ class Migration(migrations.Migration):
             model_name='participation',
             index=models.Index(fields=['partner', 'activity'], name='activities_partner_act_idx'),
         ),
+        # Statistics for the new indexes: without them SQLite drives a chunk's participants query
+        # from the partner table through the new index (2 s instead of 30 ms at 20,000 activities).
+        migrations.RunSQL("ANALYZE", reverse_sql=migrations.RunSQL.noop, elidable=True),
     ]
