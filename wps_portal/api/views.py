@@ -128,9 +128,10 @@ class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             queryset = self.filter_queryset(self.get_queryset())
             return csv_response(queryset, self.get_serializer(), self.csv_filename)
         serializer = self.get_serializer()
-        if renderer and renderer.format == "json" and hasattr(serializer, "fast_rows"):
-            # A page of rows built from values() (the serializer's own output, faster): the page's
-            # records are fetched without the prefetches, which fast_rows replaces.
+        related = {*serializer.select, *serializer.prefetch} & set(serializer.fields)
+        if renderer and renderer.format == "json" and hasattr(serializer, "fast_rows") and related:
+            # A page of rows built from values() (the serializer's own output, faster) when the
+            # fields read related records: the page's ids first, then fast_rows's queries.
             queryset = self.filter_queryset(self.get_queryset())
             queryset = queryset.select_related(None).prefetch_related(None).only("pk")
             page = self.paginate_queryset(queryset)
