@@ -158,7 +158,8 @@ class ActivitySerializer(CitedSerializer):
         related list of that chunk."""
         return activity_csv_rows(queryset, header, request)
 
-    def fast_rows(self, objects, fields, request):
+    @staticmethod
+    def fast_rows(objects, fields, request):
         """The JSON rows of a page of activities (see activity_rows)."""
         by_pk = {
             row["pk"]: row
