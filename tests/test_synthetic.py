@@ -24,7 +24,12 @@ def snapshot():
     skip = {"id", "created", "updated"}
 
     def rows(queryset, *extra):
-        names = [f.attname for f in queryset.model._meta.concrete_fields if f.attname not in skip]
+        # primary and foreign keys differ by database (sequences); the natural keys are in extra
+        names = [
+            f.attname
+            for f in queryset.model._meta.concrete_fields
+            if f.attname not in skip and not f.is_relation
+        ]
         return sorted(map(repr, queryset.values_list(*names, *extra)))
 
     return {
