@@ -10,7 +10,7 @@ NODE_TOOLS := tests/browser
 
 export DJANGO_SETTINGS_MODULE := wps_portal.settings
 
-.PHONY: run test serve setup install db corpus verify lint format browser-tools bench bench-search loadtest clean help
+.PHONY: run test serve setup install db corpus verify lint format browser-tools bench bench-search bench-scale loadtest clean help
 
 help:
 	@echo "make run     set everything up and serve the portal at http://127.0.0.1:$(PORT)/"
@@ -21,6 +21,7 @@ help:
 	@echo "make serve   production: migrate, collectstatic, gunicorn on PORT (README, Deploy)"
 	@echo "make loadtest  50 connections for 30 s against a running server (URL=...)"
 	@echo "make bench-search  search quality (success@10, MRR) and timings on the corpus"
+	@echo "make bench-scale  the portal beside Datasette and the raw query at 20,000 partners / 200,000 activities"
 
 # The virtualenv is rebuilt only when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -95,6 +96,12 @@ bench-search: install
 
 bench: corpus
 	DEBUG=1 $(PY) scripts/benchmark.py
+
+# Side by side with Datasette at scale (issue 15); BENCH_ARGS="--partners 2000 --activities 20000" for a
+# smaller run, DATABASE_URL=postgres://… for PostgreSQL. The database is built once under /tmp.
+BENCH_ARGS ?= --partners 20000 --activities 200000
+bench-scale: install
+	$(PY) scripts/bench_scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles $(NODE_TOOLS)/node_modules .pytest_cache .ruff_cache

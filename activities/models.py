@@ -9,7 +9,7 @@ from partners.models import Country, Partner
 from wps_portal.choices import DatePrecision, Status
 from wps_portal.dates import human_partial, iso_partial, overlaps_years_q, period_end
 from wps_portal.history import curated_history
-from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel
+from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel, published_prefetch
 
 from .choices import ActivityType
 
@@ -170,11 +170,10 @@ class ActivityQuerySet(PublicQuerySet):
         return self.with_related().prefetch_related(
             "countries",
             "outputs",
-            Prefetch(
+            published_prefetch(
                 "participations",
-                queryset=Participation.objects.filter(partner__status=Status.PUBLISHED)
-                .select_related("partner__country")
-                .order_by("role", "partner__name"),
+                Participation.objects.select_related("partner__country").order_by("role", "partner__name"),
+                "partner",
             ),
             Prefetch("case_studies", queryset=CaseStudy.objects.published()),
             Prefetch("citations", queryset=Citation.objects.select_related("source")),
@@ -214,6 +213,8 @@ class Activity(PublicModel):
     class Meta:
         ordering = ["start_date", "title"]
         verbose_name_plural = "activities"
+        # The lists' default order: deep pages walk this index instead of sorting every row.
+        indexes = [models.Index(fields=["start_date", "title"], name="activities_start_title_idx")]
         constraints = [
             *PublicModel.Meta.constraints,
             models.CheckConstraint(
@@ -331,6 +332,8 @@ class Participation(models.Model):
 
     class Meta:
         ordering = ["activity", "role", "partner__name"]
+        # A partner's activities (its page, ?partner=) from the index alone.
+        indexes = [models.Index(fields=["partner", "activity"], name="activities_partner_act_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "partner", "role"],

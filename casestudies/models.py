@@ -10,7 +10,7 @@ from partners.choices import Role
 from partners.models import Country, Partner
 from wps_portal.choices import Status
 from wps_portal.history import curated_history
-from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel
+from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel, published_prefetch
 
 from .choices import ApproachKind, Section
 
@@ -117,11 +117,10 @@ class CaseStudyQuerySet(PublicQuerySet):
         citations = Prefetch("citations", queryset=Citation.objects.select_related("source"))
         return self.with_related().prefetch_related(
             Prefetch("approaches", queryset=Approach.objects.published()),
-            Prefetch(
+            published_prefetch(
                 "partner_roles",
-                queryset=CaseStudyPartner.objects.filter(partner__status=Status.PUBLISHED)
-                .select_related("partner__country")
-                .order_by("role", "partner__name"),
+                CaseStudyPartner.objects.select_related("partner__country").order_by("role", "partner__name"),
+                "partner",
             ),
             Prefetch("results", queryset=Result.objects.prefetch_related(citations)),
             Prefetch("lessons", queryset=Lesson.objects.published().prefetch_related(citations)),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wps_portal.choices import Status
 from wps_portal.dates import overlaps_years_q
 from wps_portal.history import curated_history
-from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel
+from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel, published_prefetch
 
 from .choices import AliasKind, PartnerKind, RelationType, Scope
 
@@ -49,6 +49,10 @@ class Country(models.Model):
         return f"{self.name}*" if self.note else self.name
 
 
+# A partner's page shows its latest activities, this many, with a link to the full filtered list.
+TIMELINE_LENGTH = 50
+
+
 class PartnerQuerySet(PublicQuerySet):
     def with_related(self):
         return self.select_related("country", "parent")
@@ -57,10 +61,11 @@ class PartnerQuerySet(PublicQuerySet):
         """Partners that took part in a published activity overlapping the years."""
         if year_from is None and year_to is None:
             return self
-        return self.filter(
+        matching = self.model._default_manager.filter(
             overlaps_years_q(year_from, year_to, prefix="participations__activity__"),
             participations__activity__status=Status.PUBLISHED,
-        ).distinct()
+        )
+        return self.filter(pk__in=matching.values("pk"))  # not DISTINCT over every column
 
     def for_detail_page(self):
         """Everything a partner's page shows, each related list filtered to published records.
@@ -76,38 +81,38 @@ class PartnerQuerySet(PublicQuerySet):
         Participation, CaseStudyRole = related("participations"), related("case_study_roles")
         Lesson = apps.get_model("casestudies", "Lesson")
         citations = Prefetch("citations", queryset=Citation.objects.select_related("source"))
-        members = PartnerRelation.objects.filter(
-            type=RelationType.MEMBER_OF, source__status=Status.PUBLISHED
-        ).select_related("source__country")
+        members = PartnerRelation.objects.filter(type=RelationType.MEMBER_OF).select_related(
+            "source__country"
+        )
         return self.select_related("country", "parent").prefetch_related(
             "aliases",
-            Prefetch("units", queryset=Partner.objects.published().select_related("country")),
-            Prefetch(
+            published_prefetch("units", Partner.objects.select_related("country")),
+            published_prefetch(
                 "relations_from",
-                queryset=PartnerRelation.objects.filter(target__status=Status.PUBLISHED)
-                .select_related("target__country")
-                .prefetch_related(
-                    Prefetch("target__relations_to", queryset=members, to_attr="member_relations")
+                PartnerRelation.objects.select_related("target__country").prefetch_related(
+                    published_prefetch("target__relations_to", members, "source", to_attr="member_relations")
                 ),
+                "target",
             ),
-            Prefetch(
-                "relations_to",
-                queryset=PartnerRelation.objects.filter(source__status=Status.PUBLISHED).select_related(
-                    "source__country"
-                ),
+            published_prefetch(
+                "relations_to", PartnerRelation.objects.select_related("source__country"), "source"
             ),
-            Prefetch(
+            # The latest activities only (a partner may have thousands): the page links to the rest.
+            published_prefetch(
                 "participations",
-                queryset=Participation.objects.filter(activity__status=Status.PUBLISHED)
-                .select_related("activity")
-                .order_by(F("activity__start_date").asc(nulls_last=True), "activity__title", "role"),
+                Participation.objects.select_related("activity").order_by(
+                    F("activity__start_date").desc(nulls_last=True), "activity__title", "role", "pk"
+                ),
+                "activity",
+                to_attr="latest_participations",
+                limit=TIMELINE_LENGTH,
             ),
-            Prefetch(
+            published_prefetch(
                 "case_study_roles",
-                queryset=CaseStudyRole.objects.filter(case_study__status=Status.PUBLISHED)
-                .select_related("case_study")
+                CaseStudyRole.objects.select_related("case_study")
                 .order_by("case_study__number", "role")
-                .prefetch_related(Prefetch("case_study__lessons", queryset=Lesson.objects.published())),
+                .prefetch_related(published_prefetch("case_study__lessons", Lesson.objects.all())),
+                "case_study",
             ),
             citations,
         )

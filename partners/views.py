@@ -3,6 +3,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from wps_portal.choices import Status
 from wps_portal.views import FilteredListView, RecordDetailView
 
 from .choices import RelationType
@@ -46,7 +47,8 @@ class PartnerDetailView(RecordDetailView):
             relations_from=[r for r in outgoing if r.type != RelationType.MEMBER_OF],
             relations_to=[r for r in incoming if r.type != RelationType.MEMBER_OF],
             case_studies=list(case_studies.items()),
-            participations=list(partner.participations.all()),
+            participations=partner.latest_participations,
+            participation_count=partner.participations.filter(activity__status=Status.PUBLISHED).count(),
         )
         return context
 

@@ -2,7 +2,7 @@
 """Benchmark: SQL queries and response times of the main pages and API calls.
 
 Runs in-process with Django's test client against the configured database (the corpus loaded by
-`make corpus`), then again after adding synthetic published records (default 5,000 partners and
+`make corpus`), then again after adding synthetic records (``wps_portal.synthetic``; default 5,000 partners and
 5,000 activities, rolled back at the end) to show that the number of queries per request does not
 grow with the number of rows. Prints a table; exits non-zero if a request's query count grows
 with the data or a request fails. A CSV export streams every row in chunks, so its query count
@@ -72,36 +72,9 @@ def measure(client, url, repeat):
 
 
 def add_synthetic_rows(n):
-    from activities.models import Activity, Participation
-    from partners.models import Country, Partner
-    from wps_portal.corpus import update_planner_statistics
-    from wps_portal.search import refresh_search_text
+    from wps_portal.synthetic import seed
 
-    kosovo = Country.objects.get(code="XK")
-    partners = Partner.objects.bulk_create(
-        Partner(
-            name=f"Synthetic Partner {i}", slug=f"synthetic-partner-{i}", kind="ngo", scope="local",
-            country=kosovo, status="published", description="Synthetic row for the benchmark.",
-        )
-        for i in range(n)
-    )  # fmt: skip
-    activities = Activity.objects.bulk_create(
-        Activity(
-            title=f"Synthetic Activity {i}",
-            slug=f"synthetic-activity-{i}",
-            type="training",
-            status="published",
-        )
-        for i in range(n)
-    )
-    Participation.objects.bulk_create(
-        Participation(activity=a, partner=p, role="implementing")
-        for a, p in zip(activities, partners, strict=True)
-    )
-    for activity in activities[:100]:
-        activity.countries.add(kosovo)
-    refresh_search_text([Partner, Activity])
-    update_planner_statistics()  # as load_corpus does after a load
+    seed(partners=n, activities=n, seed=1)  # the one synthetic builder (see seed_synthetic)
 
 
 def main():

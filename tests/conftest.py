@@ -44,3 +44,14 @@ def written_sources(tmp_path):
             "Preamble.\n" + "\nAnd then: ".join(excerpts) + "\nThe end.\n", encoding="utf-8"
         )
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Counts are cached across requests (wps_portal.cache); each test starts from an empty cache,
+    since its writes roll back without committing (and so without invalidating)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

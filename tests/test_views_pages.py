@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from activities.models import Activity, Participation, Programme
 from casestudies.models import Approach, CaseStudy, Lesson
@@ -27,6 +27,9 @@ LIST_PAGES = [
 # Queries per page, whatever the number of rows: the lists run one query per facet, a count and the
 # page itself (plus a few prefetches); details run one query per related list.
 LIST_BUDGET = 14
+# On PostgreSQL a facet's time limit adds four statements on a cold cache (savepoint, SET LOCAL
+# statement_timeout, its reset, release); tests/query_counts.json has the exact counts.
+FACET_LIMIT_QUERIES = 4
 DETAIL_BUDGET = 16
 
 
@@ -56,7 +59,10 @@ def detail_urls():
 
 @pytest.mark.parametrize("name", LIST_PAGES)
 def test_list_page_renders_within_query_budget(client, name, django_assert_max_num_queries):
-    with django_assert_max_num_queries(LIST_BUDGET):
+    budget = LIST_BUDGET
+    if connection.vendor == "postgresql":
+        budget += FACET_LIMIT_QUERIES * len(resolve(reverse(name)).func.view_class.filterset_class.facets)
+    with django_assert_max_num_queries(budget):
         response = client.get(reverse(name))
     assert response.status_code == 200
     assert b'class="result-count"' in response.content

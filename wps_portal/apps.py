@@ -6,4 +6,9 @@ class WpsPortalConfig(AppConfig):
     verbose_name = "Portal core: sources and citations"
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the deploy checks
+        from . import (
+            cache,
+            checks,  # noqa: F401 - registers the deploy checks
+        )
+
+        cache.connect()

@@ -21,12 +21,11 @@ from dataclasses import dataclass
 import django_filters
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Status
-from .models import PublicModel, SourceDocument, public_records
+from .models import SourceDocument, public_records, published_q
 from .search import terms
 
 SEARCH_PARAMS = ("q", "search")
@@ -52,39 +51,50 @@ class FacetValue:
     selected: bool
 
 
-def published_q(model, paths) -> Q:
-    """The condition that every public record on the lookup ``paths`` is published, e.g. for
-    Partner and "participations__activity__programme__slug": the activity and the programme."""
-    condition = Q()
-    for path in paths:
-        current, parts = model, path.split(LOOKUP_SEP)
-        for i, part in enumerate(parts):
-            try:
-                field = current._meta.get_field(part)
-            except FieldDoesNotExist:
-                break
-            if not field.is_relation:
-                break
-            current = field.related_model
-            if issubclass(current, PublicModel):
-                condition &= Q(**{f"{LOOKUP_SEP.join(parts[: i + 1])}__status": Status.PUBLISHED})
-    return condition
+def crosses_many(model, path: str) -> bool:
+    """Whether the lookup ``path`` goes through a relation to many rows (a join that repeats rows)."""
+    current = model
+    for part in path.split(LOOKUP_SEP):
+        try:
+            field = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if not field.is_relation:
+            return False
+        if field.many_to_many or field.one_to_many:
+            return True
+        current = field.related_model
+    return False
 
 
 class PublishedPathMixin:
     """A filter across relations matches through published records only. The condition goes into
     the same ``filter()`` call as the value, so both constrain the same related row. ``through``
     names relations off the filter's path that must be published too (a participation's activity
-    when filtering partners by role)."""
+    when filtering partners by role).
+
+    Across a relation to many rows (an activity's countries) the match is ``pk IN (subquery)``,
+    never a join plus ``SELECT DISTINCT`` over every column: the page and its count stay index
+    scans of the model's own table."""
 
     def __init__(self, *args, through=(), **kwargs):
         self.through = tuple(through)
+        kwargs["distinct"] = False  # see get_method
         super().__init__(*args, **kwargs)
 
     def get_method(self, qs):
         method = super().get_method(qs)
         condition = published_q(qs.model, (self.field_name, *self.through))
-        if self.exclude or not condition:
+        if self.exclude:
+            return method
+        if crosses_many(qs.model, self.field_name):
+            manager = qs.model._default_manager
+
+            def matching(*args, **kwargs):
+                return method(pk__in=manager.filter(condition, *args, **kwargs).values("pk"))
+
+            return matching
+        if not condition:
             return method
         return lambda *args, **kwargs: method(condition, *args, **kwargs)
 
@@ -101,7 +111,6 @@ class SlugsFilter(PublishedPathMixin, django_filters.ModelMultipleChoiceFilter):
     """
 
     def __init__(self, *args, to_field_name="slug", **kwargs):
-        kwargs.setdefault("distinct", True)
         super().__init__(*args, to_field_name=to_field_name, **kwargs)
 
     def get_filter_predicate(self, v):
@@ -153,13 +162,42 @@ class BaseFilterSet(django_filters.FilterSet):
         return {str(v) for v in self.data.getlist(name)} if hasattr(self.data, "getlist") else set()
 
     def facet_counts(self) -> dict[str, list[FacetValue]]:
-        """Counts per value of each facet, each with the other filters applied."""
+        """Counts per value of each facet, each with the other filters applied.
+
+        Counts are cached (``wps_portal.cache``: invalidated by every write) per filter values;
+        each facet's query has FACET_TIME_LIMIT_MS to finish, or the facet is left out and named
+        in ``timed_out`` (a time-out is not cached, so a later request tries again).
+        """
+        from . import cache
+
+        self.timed_out = []
+        parts = (
+            "facets",
+            type(self).__qualname__,
+            str(self.queryset.query),
+            sorted((k, tuple(self.data.getlist(k))) for k in self.data if k not in ORDERING_PARAMS)
+            if hasattr(self.data, "getlist")
+            else (),
+        )
+        try:
+            counts = cache.cached(parts, self._facet_rows)
+        except _Incomplete as incomplete:  # a facet timed out: shown without it, not cached
+            counts = incomplete.rows
+        return self._facet_values(counts)
+
+    def _facet_rows(self) -> dict[str, list[tuple]]:
+        """{facet: [(value, label, count)]}; facets past their time limit are left out."""
+        from django.conf import settings
+
+        from .db import TimeLimitExceeded, time_limit
+
+        budget = int(getattr(settings, "FACET_TIME_LIMIT_MS", 1000))
         model = self.queryset.model
         result = {}
         for name, facet in self.facets.items():
             base = self.queryset_without(name).values("pk")
             label_path = facet.label or facet.value
-            rows = (
+            query = (
                 model._default_manager.filter(
                     published_q(model, (facet.value, *facet.through)),
                     pk__in=base,
@@ -169,18 +207,37 @@ class BaseFilterSet(django_filters.FilterSet):
                 .annotate(n=Count("pk", distinct=True))
                 .order_by("-n", label_path)[: facet.limit]
             )
+            try:
+                with time_limit(budget):
+                    result[name] = [(row[facet.value], row[label_path], row["n"]) for row in query]
+            except TimeLimitExceeded:
+                self.timed_out.append(name)
+        if self.timed_out:
+            raise _Incomplete(result)
+        return result
+
+    def _facet_values(self, counts) -> dict[str, list[FacetValue]]:
+        result = {}
+        for name, facet in self.facets.items():
+            if name not in counts:
+                continue
             labels = dict(facet.choices or ())
             selected = self.selected_values(name)
             result[name] = [
                 FacetValue(
-                    value=str(row[facet.value]),
-                    label=str(labels.get(row[facet.value], row[label_path])),
-                    count=row["n"],
-                    selected=str(row[facet.value]) in selected,
+                    value=str(value),
+                    label=str(labels.get(value, label)),
+                    count=count,
+                    selected=str(value) in selected,
                 )
-                for row in rows
+                for value, label, count in counts[name]
             ]
         return result
+
+
+class _Incomplete(Exception):
+    def __init__(self, rows):
+        self.rows = rows
 
 
 def in_total_order(queryset):

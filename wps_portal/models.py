@@ -10,7 +10,10 @@ import datetime
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Prefetch
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -144,6 +147,46 @@ def public_records(model):
                 **{f"{field.name}__status": Status.PUBLISHED}
             )
     return manager.filter(condition)
+
+
+def published_q(model, paths) -> models.Q:
+    """The condition that every public record on the lookup ``paths`` is published, e.g. for
+    Partner and "participations__activity__programme__slug": the activity and the programme.
+
+    Spelled as conditions on the related records' status column (``partner__status=…``), which
+    join by primary key: ``partner__in=Partner.objects.published()`` means the same but costs SQLite
+    about 20 million index probes per 1,000 rows at 20,000 partners."""
+    condition = models.Q()
+    for path in paths:
+        current, parts = model, path.split(LOOKUP_SEP)
+        for i, part in enumerate(parts):
+            try:
+                field = current._meta.get_field(part)
+            except FieldDoesNotExist:
+                break
+            if not field.is_relation:
+                break
+            current = field.related_model
+            if issubclass(current, PublicModel):
+                condition &= models.Q(**{f"{LOOKUP_SEP.join(parts[: i + 1])}__status": Status.PUBLISHED})
+    return condition
+
+
+def published_prefetch(
+    lookup: str, queryset, *through: str, to_attr: str | None = None, limit: int | None = None
+) -> Prefetch:
+    """The one published-only prefetch, for pages and API alike: the related rows of ``lookup``
+    the public may see. ``queryset`` (of the related model) keeps its published records if the
+    model has a status (its own ``published()``, which may add rules: a lesson's owner…), and the
+    rows whose records on the ``through`` paths are published (a participation's ``partner``);
+    ``limit``: at most this many per record, in the queryset's order (one window-function query)."""
+    if issubclass(queryset.model, PublicModel):
+        queryset = queryset.published()
+    if through:
+        queryset = queryset.filter(published_q(queryset.model, through))
+    if limit is not None:
+        queryset = queryset[:limit]
+    return Prefetch(lookup, queryset=queryset, to_attr=to_attr)
 
 
 class SourceDocument(TimestampedModel):

@@ -223,6 +223,12 @@ def batch():
         _after_commit(written)
 
 
+def bulk_changed(written: Iterable[type[models.Model]]) -> None:
+    """Report a bulk insert or update of records of these models whose search text the caller
+    wrote itself (e.g. the synthetic seed): only the write hooks run."""
+    _after_commit(set(written))
+
+
 def _search_owners(instance: models.Model, *, include_self: bool) -> list[models.Model]:
     """The public records whose search text includes ``instance``: itself, and its public parents."""
     from .models import PublicModel

@@ -9,7 +9,6 @@ parameters are the API's: the "Download CSV" link is the API list URL with the s
 from __future__ import annotations
 
 from django.apps import apps
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
+from .cache import CachedCountPaginator
 from .choices import Status
 from .filtersets import ORDERING_PARAMS, SEARCH_PARAMS, SourceDocumentFilterSet
 from .models import Citation, SourceDocument
@@ -97,6 +97,11 @@ class FilteredListView(TemplateView):
                 query[PAGE_PARAM] = str(page.number)
         count = page.paginator.count
         facets = facet_panel(filterset, query)
+        messages += [
+            _("Counts for %(facet)s took too long and are not shown.")
+            % {"facet": filterset.filters[name].label}
+            for name in filterset.timed_out
+        ]
         context.update(
             title=self.title,
             intro=self.intro,
@@ -126,7 +131,7 @@ def paginate(queryset, number, per_page):
     """(page, message): a missing, malformed or out-of-range page number falls back, with a word."""
     if not queryset.ordered:
         queryset = queryset.order_by("pk")
-    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+    paginator = CachedCountPaginator(queryset, per_page, allow_empty_first_page=True)
     if number in (None, ""):
         return paginator.page(1), ""
     try:

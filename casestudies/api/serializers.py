@@ -4,7 +4,6 @@ from rest_framework import serializers
 from activities.api.serializers import ActivitySerializer
 from activities.models import Activity
 from partners.api.serializers import CountrySerializer, PartnerRoleSerializer
-from partners.models import Partner
 from wps_portal.api.serializers import (
     CitationSerializer,
     CitedSerializer,
@@ -13,6 +12,7 @@ from wps_portal.api.serializers import (
     citations_prefetch,
     detail_url,
 )
+from wps_portal.models import published_prefetch
 
 from ..models import Approach, CaseStudy, CaseStudyPartner, IssueBox, Lesson, Result
 
@@ -105,11 +105,10 @@ class CaseStudySerializer(CitedSerializer):
         "results": (Prefetch("results", queryset=Result.objects.prefetch_related(citations_prefetch())),),
         "lessons": (Prefetch("lessons", queryset=Lesson.objects.published()),),
         "partners": (
-            Prefetch(
+            published_prefetch(
                 "partner_roles",
-                queryset=CaseStudyPartner.objects.filter(partner__in=Partner.objects.published())
-                .select_related("partner")
-                .order_by("role", "partner__name"),
+                CaseStudyPartner.objects.select_related("partner").order_by("role", "partner__name"),
+                "partner",
             ),
         ),
         "approaches": (Prefetch("approaches", queryset=Approach.objects.published()),),

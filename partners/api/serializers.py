@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -11,6 +10,7 @@ from wps_portal.api.serializers import (
     detail_url,
     require,
 )
+from wps_portal.models import published_prefetch
 
 from ..choices import AliasKind, RelationType, Role
 from ..models import Alias, Country, Partner, PartnerRelation
@@ -56,12 +56,7 @@ class PartnerSerializer(CitedSerializer):
         **CitedSerializer.prefetch,
         "aliases": ("aliases",),
         "relations": (
-            Prefetch(
-                "relations_from",
-                queryset=PartnerRelation.objects.filter(
-                    target__in=Partner.objects.published()
-                ).select_related("target"),
-            ),
+            published_prefetch("relations_from", PartnerRelation.objects.select_related("target"), "target"),
         ),
     }
 

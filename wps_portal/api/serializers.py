@@ -14,6 +14,8 @@ so the view fetches exactly what the chosen fields need, in a constant number of
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -36,10 +38,17 @@ def citations_prefetch(path="citations"):
 
 
 class DetailUrlField(serializers.HyperlinkedIdentityField):
-    """The record's API URL, plain: without the request's ?format= (which DRF would carry over)."""
+    """The record's API URL, plain: without the request's ?format= (which DRF would carry over,
+    putting ``?format=csv`` in every url cell of a CSV export).
 
-    def reverse(self, viewname, *args, request=None, format=None, **kwargs):
-        path = reverse(viewname, *args, **kwargs)
+    DRF's field assigns its own ``reverse`` to the instance in ``__init__`` (shadowing any override
+    on the class), so the URL is built here in ``get_url``, with Django's ``reverse``."""
+
+    def get_url(self, obj, view_name, request, format):
+        lookup_value = getattr(obj, self.lookup_field, None)
+        if lookup_value in (None, ""):
+            return None
+        path = reverse(view_name, kwargs={self.lookup_url_kwarg: lookup_value})
         return request.build_absolute_uri(path) if request else path
 
 
@@ -183,7 +192,8 @@ class BaseSerializer(RefusesUnknownInput, serializers.ModelSerializer):
 
     @classmethod
     def field_names(cls) -> list[str]:
-        return list(cls().fields)
+        """The full form's field names, built once per class (building the field tree is costly)."""
+        return list(_field_names(cls))
 
     @classmethod
     def eager_load(cls, queryset, fields=None):
@@ -282,6 +292,11 @@ class BaseSerializer(RefusesUnknownInput, serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         return self._save(instance, validated_data)
+
+
+@functools.cache
+def _field_names(serializer_class) -> tuple[str, ...]:
+    return tuple(serializer_class().fields)
 
 
 class SourceDocumentSerializer(BaseSerializer):

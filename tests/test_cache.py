@@ -1,0 +1,159 @@
+"""Cached counts and facet counts: every way of writing makes them current again.
+
+Each test reads a count through a page (which caches it), writes through one path, lets the
+transaction's commit callbacks run (tests never commit: ``django_capture_on_commit_callbacks``),
+and reads the page again.
+"""
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.cache import cache as django_cache
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from activities.models import Activity
+from tests.test_corpus_loader import mini_corpus  # noqa: F401  (the fixture)
+from wps_portal import cache, services
+from wps_portal.choices import Status
+from wps_portal.corpus import load_corpus
+
+pytestmark = pytest.mark.django_db
+
+API_LIST = "/api/v1/activities/"
+
+
+def api_count():
+    return APIClient().get(API_LIST).json()["count"]
+
+
+def page_count(client):
+    return client.get(reverse("activities:list")).context["count"]
+
+
+def type_facet(client):
+    facets = client.get(reverse("activities:list")).context["facets"]
+    (_name, _label, shown, more) = next(f for f in facets if f[0] == "type")
+    return {v.value: v.count for v in [*shown, *more]}
+
+
+def a_published_activity():
+    return Activity.objects.published().order_by("pk").first()
+
+
+def test_a_count_is_served_from_the_cache_until_a_write(client, django_assert_num_queries):
+    before = page_count(client)
+    Activity.objects.filter(pk=a_published_activity().pk).update(status=Status.DRAFT)  # no signal, no hook
+    assert page_count(client) == before  # cached: the bypassing write is not seen…
+    cache.bump()
+    assert page_count(client) == before - 1  # …until the generation moves
+
+
+def test_services_update_invalidates_counts_and_facets(client, django_capture_on_commit_callbacks):
+    activity = a_published_activity()
+    count, facet = api_count(), type_facet(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update(Activity.objects.filter(pk=activity.pk), status=Status.DRAFT)  # no signals
+    assert api_count() == count - 1
+    assert type_facet(client).get(activity.type, 0) == facet[activity.type] - 1
+
+
+def test_services_save_invalidates_counts(client, django_capture_on_commit_callbacks):
+    count = page_count(client)
+    activity = a_published_activity()
+    activity.status = Status.DRAFT
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save(activity)
+    assert page_count(client) == count - 1
+
+
+def test_an_api_write_invalidates_counts(django_capture_on_commit_callbacks):
+    count = api_count()
+    user = User.objects.create_user("curator", password="x")
+    user.user_permissions.set(Permission.objects.filter(codename="delete_activity"))
+    writer = APIClient()
+    writer.force_authenticate(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = writer.delete(f"{API_LIST}{a_published_activity().slug}/")
+    assert response.status_code == 204
+    assert api_count() == count - 1
+
+
+def test_an_admin_action_invalidates_counts(admin_client, client, django_capture_on_commit_callbacks):
+    count = page_count(client)
+    changelist = reverse("admin:activities_activity_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            changelist, {"action": "unpublish", "_selected_action": [a_published_activity().pk]}
+        )
+    assert response.status_code == 302
+    assert page_count(client) == count - 1
+
+
+def test_an_admin_edit_invalidates_counts(admin_client, client, django_capture_on_commit_callbacks):
+    count = page_count(client)
+    activity = a_published_activity()
+    change = reverse("admin:activities_activity_change", args=[activity.pk])
+    form = admin_client.get(change).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(status=Status.DRAFT, countries=[c.pk for c in activity.countries.all()])
+    for formset in admin_client.get(change).context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management[name].value()
+        for i, inline in enumerate(formset.formset.forms):
+            for name in inline.fields:
+                value = inline[name].value()
+                data[f"{formset.formset.prefix}-{i}-{name}"] = "" if value is None else value
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(change, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    assert page_count(client) == count - 1
+
+
+def test_a_corpus_load_invalidates_counts(mini_corpus, django_capture_on_commit_callbacks):  # noqa: F811
+    count = api_count()
+    with django_capture_on_commit_callbacks(execute=True):
+        load_corpus(mini_corpus)
+    assert api_count() == count + 1  # the mini corpus's activity
+
+
+def test_a_save_that_bypasses_the_write_path_still_invalidates(client, django_capture_on_commit_callbacks):
+    count = page_count(client)
+    activity = a_published_activity()
+    activity.status = Status.DRAFT
+    with django_capture_on_commit_callbacks(execute=True):
+        activity.save()  # post_save: the safety net
+    assert page_count(client) == count - 1
+
+
+def test_a_many_to_many_change_invalidates_facets(client, django_capture_on_commit_callbacks):
+    activity = a_published_activity()
+    response = client.get(reverse("activities:list"))
+    countries = {
+        v.value: v.count for f in response.context["facets"] if f[0] == "country" for v in [*f[2], *f[3]]
+    }
+    code = activity.countries.first().code
+    with django_capture_on_commit_callbacks(execute=True):
+        activity.countries.clear()  # m2m_changed: the safety net
+    response = client.get(reverse("activities:list"))
+    after = {
+        v.value: v.count for f in response.context["facets"] if f[0] == "country" for v in [*f[2], *f[3]]
+    }
+    assert after.get(code, 0) == countries[code] - 1
+
+
+def test_a_load_of_many_records_bumps_the_generation_once(django_capture_on_commit_callbacks):
+    first = cache.generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for activity in Activity.objects.published()[:20]:
+            activity.save()
+    assert cache.generation() == first + 1
+    assert len(callbacks) == 1
+
+
+def test_the_generation_survives_an_evicted_key():
+    cache.bump()
+    before = cache.generation()
+    django_cache.delete(cache.GENERATION_KEY)
+    cache.bump()
+    assert cache.generation() >= 1 and cache.key("x") != f"wps:{before}:x"
