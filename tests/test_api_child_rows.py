@@ -59,6 +59,18 @@ def test_patching_aliases_replaces_the_list_and_refreshes_search():
     assert partner in Partner.objects.search("brand new alias")
 
 
+def test_an_aliases_language_is_written():
+    client = curator("add_partner")
+    response = client.post(
+        f"{API}partners/",
+        new_partner(aliases=[{"name": "Partneri Test", "kind": "local", "language": "sq"}]),
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    alias = Partner.objects.get(slug="test-partner").aliases.get()
+    assert (alias.name, alias.kind, alias.language) == ("Partneri Test", "local", "sq")
+
+
 def test_an_alias_listed_twice_is_a_400():
     client = curator("add_partner")
     response = client.post(
@@ -73,7 +85,7 @@ def test_an_alias_listed_twice_is_a_400():
     [
         ({"relations": [{"type": "member-of", "target": "kosovo-womens-network"}]}, "relations"),
         ({"nickname": "Testy"}, "nickname"),
-        ({"aliases": [{"name": "TPO", "language": "sq"}]}, "aliases"),
+        ({"aliases": [{"name": "TPO", "script": "Latn"}]}, "aliases"),
     ],
 )
 def test_input_the_api_does_not_write_is_a_400_naming_it(extra, field):

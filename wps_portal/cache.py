@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -97,6 +98,15 @@ def connect() -> None:
     m2m_changed.connect(_on_signal, dispatch_uid="wps_cache_m2m_changed")
 
 
+def query_key(queryset) -> str:
+    """The SQL of ``queryset``, to key a cached result on; a queryset that can match nothing (e.g.
+    ``pk__in=[]``, which a search with no hits gives) has no SQL and is keyed as such."""
+    try:
+        return str(queryset.query)
+    except EmptyResultSet:
+        return "(matches nothing)"
+
+
 class CachedCountPaginator(Paginator):
     """A paginator whose count (a COUNT over every matching row) is cached per query, in the
     current generation: the same filters on any page, from any client, count once per write."""
@@ -106,4 +116,4 @@ class CachedCountPaginator(Paginator):
         query = getattr(self.object_list, "query", None)
         if query is None:
             return Paginator.count.func(self)
-        return cached(("count", str(query)), lambda: Paginator.count.func(self))
+        return cached(("count", query_key(self.object_list)), lambda: Paginator.count.func(self))

@@ -174,7 +174,7 @@ class BaseFilterSet(django_filters.FilterSet):
         parts = (
             "facets",
             type(self).__qualname__,
-            str(self.queryset.query),
+            cache.query_key(self.queryset),
             sorted((k, tuple(self.data.getlist(k))) for k in self.data if k not in ORDERING_PARAMS)
             if hasattr(self.data, "getlist")
             else (),

@@ -433,7 +433,11 @@ class SearchEntry(models.Model):
         verbose_name_plural = "search entries"
         constraints = [
             models.UniqueConstraint(
-                fields=["content_type", "object_id"], name="wps_portal_searchentry_unique"
+                fields=["content_type", "object_id"],
+                name="wps_portal_searchentry_unique",
+                violation_error_message=_(
+                    "A record has one search index entry, and this one has it already."
+                ),
             ),
         ]
 

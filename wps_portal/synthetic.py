@@ -11,8 +11,8 @@ citations, and lessons of the corpus's case studies and approaches. It is
 - deterministic: the same arguments give the same records (compared by natural key, field by
   field), on SQLite and PostgreSQL alike; every random choice comes from one ``random.Random(seed)``;
 - constraint-clean: every value is drawn inside what the models' constraints and ``clean()`` allow;
-- fast: rows are built in memory and bulk-inserted in batches, with their search text computed by
-  the models' own ``search_parts()`` (the same text ``refresh_search_text`` would write).
+- fast: rows are built in memory and bulk-inserted in batches; then ``refresh_search_text``
+  indexes them for search (their search text and weighted index entries), as after a load.
 
 Synthetic records are recognisable by their slug, which ends with ``-s<number>``
 (:data:`SLUG_MARK`), so they can be removed again with :func:`remove`.
@@ -189,6 +189,8 @@ def existing(m=None) -> bool:
 
 def remove() -> None:
     """Delete every synthetic record (and, by cascade, their participations, aliases…)."""
+    from .models import SearchEntry
+
     m = _models()
     with transaction.atomic():
         for name in ("Lesson", "Activity", "Partner"):
@@ -198,6 +200,7 @@ def remove() -> None:
             for start in range(0, len(ids), 10000):
                 chunk = ids[start : start + 10000]
                 m["Citation"].objects.filter(content_type=ct, object_id__in=chunk).delete()
+                SearchEntry.objects.filter(content_type=ct, object_id__in=chunk).delete()
                 model.objects.filter(pk__in=chunk).delete()
 
 
@@ -206,7 +209,7 @@ def seed(
 ) -> SeedStats:
     """Add ``partners`` partners and ``activities`` activities (and what hangs off them)."""
     from .corpus import update_planner_statistics
-    from .search import document_for
+    from .search import refresh_search_text
 
     say = progress or (lambda message: None)
     m = _models()
@@ -281,7 +284,6 @@ def seed(
                 if alias_name not in seen:
                     seen.add(alias_name)
                     unique.append(m["Alias"](name=alias_name[:250], kind=alias_kind))
-            partner.search_text = _search_text(partner, document_for, aliases=unique)
             alias_rows[i] = unique
             built.append(partner)
         for start in range(0, len(built), INSERT_BATCH * 4):
@@ -359,7 +361,7 @@ def seed(
             say(f"activities: {start + n:,} / {activities:,}")
             batch = []
             for j in range(start, start + n):
-                batch.append(_activity(rnd, m["Activity"], j, programmes, document_for))
+                batch.append(_activity(rnd, m["Activity"], j, programmes))
             m["Activity"].objects.bulk_create(batch, batch_size=INSERT_BATCH)
             participations, places, outputs, citations = [], [], [], []
             for activity in batch:
@@ -420,32 +422,24 @@ def seed(
                     f"involved from the start.",
                     status=Status.PUBLISHED,
                 )
-                lesson.search_text = document_for(lesson)
                 lessons.append(lesson)
         m["Lesson"].objects.bulk_create(lessons, batch_size=INSERT_BATCH)
         stats.lessons = len(lessons)
 
         from . import services
 
-        # Search text is written above; this runs the write hooks (caches) when the load commits.
+        # The write hooks (caches) run when the load commits.
         services.bulk_changed({m[name] for name in ("Partner", "Activity", "Lesson", "Citation")})
+        # The search engine's index (weighted entries and vocabulary) for the records just added,
+        # and for the records whose text includes them (an approach's or case study's lessons).
+        say("search index")
+        refresh_search_text()
     say("ANALYZE")
     update_planner_statistics()
     return stats
 
 
-def _search_text(instance, document_for, **related) -> str:
-    """``document_for(instance)`` of an unsaved record whose related lists are given, as a prefetch
-    would give them (a related manager refuses a record without a primary key, hence the stand-in)."""
-    instance.pk, instance._prefetched_objects_cache = 0, related
-    try:
-        return document_for(instance)
-    finally:
-        instance.pk = None
-        del instance._prefetched_objects_cache
-
-
-def _activity(rnd: random.Random, Activity, j: int, programmes, document_for):
+def _activity(rnd: random.Random, Activity, j: int, programmes):
     type_ = _weighted(rnd, TYPE_WEIGHTS)
     code = rnd.choice(list(PLACES))
     place = rnd.choice(PLACES[code])
@@ -490,5 +484,4 @@ def _activity(rnd: random.Random, Activity, j: int, programmes, document_for):
         last_verified=LAST_VERIFIED if rnd.random() < 0.3 else None,
         **values,
     )
-    activity.search_text = document_for(activity)
     return activity

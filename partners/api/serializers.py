@@ -97,7 +97,12 @@ class PartnerSerializer(CitedSerializer):
         rows = []
         for name, alias in wanted.items():
             row, _created = Alias.objects.update_or_create(
-                partner=instance, name=name, defaults={"kind": alias.get("kind") or AliasKind.SPELLING}
+                partner=instance,
+                name=name,
+                defaults={
+                    "kind": alias.get("kind") or AliasKind.SPELLING,
+                    "language": alias.get("language", ""),
+                },
             )
             rows.append(row)
         return rows

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name_plural': 'search entries',
-                'constraints': [models.UniqueConstraint(fields=('content_type', 'object_id'), name='wps_portal_searchentry_unique')],
+                'constraints': [models.UniqueConstraint(fields=('content_type', 'object_id'), name='wps_portal_searchentry_unique', violation_error_message='A record has one search index entry, and this one has it already.')],
             },
         ),
         CreateSearchEngine(),
