@@ -256,3 +256,15 @@ def test_import_needs_the_add_and_change_permissions(client):
 def test_the_activity_import_page_documents_its_cell_formats(admin_client):
     page = admin_client.get(reverse("admin:activities_activity_import")).content.decode()
     assert "partner-slug:role" in page and "2011-06" in page
+
+
+def test_an_import_leaves_one_history_row_per_record_stamped_import():
+    """The history says which records came in through an import, and who imported them."""
+    importer = User.objects.create_user("importer")
+    dataset = tablib.Dataset().load((SAMPLES / "partners.csv").read_text(encoding="utf-8"), format="csv")
+    PartnerResource().import_data(dataset, dry_run=False, user=importer)
+    slugs = list(dataset["slug"])
+    rows = Partner.history.filter(slug__in=slugs)
+    assert rows.count() == len(slugs) == 20
+    assert set(rows.values_list("via", "history_type")) == {("import", "+")}
+    assert set(rows.values_list("history_user__username", flat=True)) == {"importer"}
