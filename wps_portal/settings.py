@@ -164,6 +164,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# ---------------------------------------------------------------------------------------------
+# Static files (whitenoise)
+# ---------------------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -183,6 +186,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
+# ---------------------------------------------------------------------------------------------
+# The corpus and the API
+# ---------------------------------------------------------------------------------------------
 # Where the corpus (fixtures/) and the source documents live.
 CORPUS_DIR = Path(os.environ.get("CORPUS_DIR", BASE_DIR / "fixtures"))
 SOURCES_DIR = Path(os.environ.get("SOURCES_DIR", BASE_DIR.parent / "shared" / "sources"))
