@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.functional import cached_property
 
@@ -57,8 +57,18 @@ def key(*parts) -> str:
     return f"wps:{generation()}:{digest}"
 
 
+def in_snapshot() -> bool:
+    """Whether this request reads one snapshot (REPEATABLE READ on PostgreSQL: see
+    ``wps_portal.security.ConsistentReadMiddleware``). A count cached by another request may come
+    from another snapshot, so such a request neither reads nor writes the cache: the generation
+    lives in the cache, outside the database's snapshots, and cannot tell them apart."""
+    return any(getattr(c, "wps_snapshot", False) for c in connections.all(initialized_only=True))
+
+
 def cached(parts: tuple, compute: Callable[[], object]):
     """``compute()``, or the value cached for ``parts`` in the current generation."""
+    if in_snapshot():
+        return compute()
     cache_key = key(*parts)
     value = cache.get(cache_key)
     if value is None:

@@ -179,6 +179,10 @@ class ConsistentReadMiddleware:
             if request.method in SAFE_METHODS and connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                # Counts cached by other requests may come from another snapshot: this request
+                # computes its own (wps_portal.cache.cached), so its counts agree with its rows.
+                connection.wps_snapshot = True
+                stack.callback(setattr, connection, "wps_snapshot", False)
             response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True, using=alias)
