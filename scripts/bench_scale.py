@@ -239,6 +239,7 @@ def django_env(database_url):
         API_ANON_RATE="none",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         PYTHONWARNINGS="ignore::UserWarning",  # whitenoise's "no STATIC_ROOT" (no collectstatic here)
+        STATIC_MANIFEST="0",  # DEBUG off without collectstatic: unhashed static names, no manifest
     )
     env.pop("DEBUG", None)
     return env
@@ -310,8 +311,12 @@ class Servers:
                 )
             )  # fmt: skip
         self.db_name = sqlite_path.stem if sqlite_path else None
-        for base in filter(None, (self.portal, self.datasette)):
-            wait_for(base + "/")
+        try:
+            for base in filter(None, (self.portal, self.datasette)):
+                wait_for(base + "/")
+        except BaseException:
+            self.stop()  # a server left running would hold CI's output pipe open for ever
+            raise
 
     def stop(self):
         for proc in self.procs:
