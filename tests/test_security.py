@@ -370,3 +370,9 @@ def test_schema_version_parameter_is_ignored_and_never_reflected(client, version
     if response.status_code == 200:
         assert response["Content-Disposition"] == 'inline; filename="WPS Portal API.yaml"'
         assert "X-Injected" not in response
+
+
+def test_a_nul_in_an_api_parameter_is_a_400_naming_the_parameter():
+    response = APIClient().get("/api/v1/partners/", {"country": "X\x00K"})
+    assert response.status_code == 400
+    assert response.json() == {"country": ["A query parameter contains a NUL character."]}

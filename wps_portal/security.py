@@ -126,7 +126,10 @@ class HostileInputMiddleware:
             raise Http404(_("No page has a NUL character in its address."))
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
-                return refuse(request, 400, _("A query parameter contains a NUL character."))
+                message = _("A query parameter contains a NUL character.")
+                if request.path_info.startswith(API_PREFIX):  # the API's 400: {parameter: [messages]}
+                    return JsonResponse({name: [message]}, status=400)
+                return refuse(request, 400, message)
         return self.get_response(request)
 
 
