@@ -76,3 +76,15 @@ def test_an_export_that_fails_midway_is_an_error_not_a_shorter_file(client, monk
     next(content)  # …the first rows too…
     with pytest.raises(RuntimeError):  # …and then the server sees the error (and drops the connection)
         b"".join(content)
+
+
+def test_spreadsheet_formulas_are_neutralised_but_numbers_are_not():
+    from wps_portal.spreadsheet import neutralise
+
+    assert neutralise('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert neutralise("+1 dial") == "'+1 dial"
+    assert neutralise("@SUM(A1)") == "'@SUM(A1)"
+    assert neutralise("-") == "'-"
+    assert neutralise("Žene Ženama") == "Žene Ženama"
+    assert neutralise(-3) == -3
+    assert neutralise(None) is None
