@@ -46,8 +46,13 @@ def stand_in_sources(directory: Path) -> Path:
 
     for path in sorted(corpus.rglob("*.yaml")):
         collect(yaml.load(path.read_text(encoding="utf-8"), Loader=CorpusLoader))  # noqa: S506 (safe)
-    for key, filename in filenames.items():
-        text = "Preamble.\n" + "\nAnd then: ".join(excerpts[key]) + "\nThe end.\n"
+    return write_texts(directory, {filenames[key]: found for key, found in excerpts.items()})
+
+
+def write_texts(directory: Path, excerpts_by_filename: dict[str, list[str]]) -> Path:
+    """Each document holds the given excerpts, between other words."""
+    for filename, excerpts in excerpts_by_filename.items():
+        text = "Preamble.\n" + "\nAnd then: ".join(excerpts) + "\nThe end.\n"
         (directory / filename).write_text(text, encoding="utf-8")
     return directory
 
@@ -84,12 +89,13 @@ def sources_dir():
 def written_sources(tmp_path):
     """A sources folder the test writes itself: each document holds its citations' excerpts,
     between other words, so the corpus verifies without the real texts."""
-    for source in SourceDocument.objects.prefetch_related("citations"):
-        excerpts = [citation.excerpt for citation in source.citations.all()]
-        (tmp_path / source.filename).write_text(
-            "Preamble.\n" + "\nAnd then: ".join(excerpts) + "\nThe end.\n", encoding="utf-8"
-        )
-    return tmp_path
+    return write_texts(
+        tmp_path,
+        {
+            source.filename: [citation.excerpt for citation in source.citations.all()]
+            for source in SourceDocument.objects.prefetch_related("citations")
+        },
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -92,3 +92,24 @@ def test_a_replacement_character_in_the_source_matches_any_letter():
 
 def test_matching_is_not_fooled_by_a_different_text():
     assert not occurs_in("Kosovo Women's Lobby", "the Kosovo Women's Network (KWN)")
+
+
+def test_checking_one_fixture_file_reads_the_sources_folder_it_is_given(tmp_path, capsys):
+    """`python -m wps_portal.excerpts FILE --sources DIR`: an author checks a file before loading."""
+    from wps_portal.excerpts import main
+
+    (tmp_path / "unifem-1325-programme-2005-2011.txt").write_text(
+        "Intro. The programme trained police officers in Kosovo. End.", encoding="utf-8"
+    )
+    fixture = tmp_path / "draft.yaml"
+    fixture.write_text(
+        "slug: x\ncitations:\n"
+        "  - {source: unifem-1325-see, excerpt: trained police officers}\n"
+        "  - {source: unifem-1325-see, excerpt: words the document never says}\n",
+        encoding="utf-8",
+    )
+    assert main([str(fixture), "--sources", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "words the document never says" in out and "2 citations checked, 1 problems" in out
+    assert main([str(fixture), "--sources", str(tmp_path / "missing")]) == 2
+    assert "no such folder" in capsys.readouterr().out

@@ -80,11 +80,25 @@ def _iter_citations(node, path="$"):
 
 
 def main(argv: list[str]) -> int:
-    """Check every citation in the given YAML fixture files; print failures; exit 1 on any."""
+    """Check every citation in the given YAML fixture files; print failures; exit 1 on any.
+
+    The texts are read from --sources DIR, else $SOURCES_DIR, else ../shared/sources beside the
+    repository (the same default as settings.SOURCES_DIR, without needing Django set up)."""
+    import argparse
+    import os
+
     import yaml
 
     root = Path(__file__).resolve().parent.parent
-    sources_dir = root.parent / "shared" / "sources"
+    parser = argparse.ArgumentParser(prog="python -m wps_portal.excerpts", description=main.__doc__)
+    parser.add_argument("files", nargs="+", help="fixture YAML files to check")
+    parser.add_argument("--sources", help="folder of the source texts")
+    args = parser.parse_args(argv)
+    sources_dir = Path(args.sources or os.environ.get("SOURCES_DIR") or root.parent / "shared" / "sources")
+    if not sources_dir.is_dir():
+        print(f"{sources_dir}: no such folder of source texts (give --sources DIR or SOURCES_DIR)")
+        return 2
+    argv = args.files
     registry = {s["key"]: s["filename"] for s in yaml.safe_load((root / "fixtures/sources.yaml").read_text())}
     failures = 0
     checked = 0
