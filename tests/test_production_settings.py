@@ -124,12 +124,48 @@ def test_redis_url_makes_redis_the_cache_and_sessions_cached_in_it():
         "shell", "--no-imports", "-c", code, SECRET_KEY=A_PRODUCTION_KEY, REDIS_URL="redis://127.0.0.1:6379/3"
     )
     assert with_redis.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "wps_portal.cache_backend.ResilientRedisCache",
         "redis://127.0.0.1:6379/3",
         "django.contrib.sessions.backends.cached_db",
     ]
     without = run_django("shell", "--no-imports", "-c", code, SECRET_KEY=A_PRODUCTION_KEY)
     assert without.stdout.split()[0] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+# Nothing listens on port 1: every Redis call fails at once, as when Redis is down.
+REDIS_DOWN = {
+    "default": {
+        "BACKEND": "wps_portal.cache_backend.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
+
+
+@pytest.mark.django_db
+def test_with_redis_down_pages_and_the_throttled_api_still_answer(client, monkeypatch, caplog):
+    from partners.api.views import PartnerViewSet
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/min"})
+    monkeypatch.setattr(PartnerViewSet, "throttle_classes", [AnonRateThrottle])
+    with override_settings(CACHES=REDIS_DOWN):
+        assert client.get("/api/v1/partners/").status_code == 200  # the throttle lets it through
+        page = client.get("/partners/")  # the counts are computed instead of cached
+        assert page.status_code == 200 and b"results" in page.content.lower()
+    assert "served without the cache" in caplog.text
+
+
+def test_the_resilient_cache_answers_as_a_miss_when_redis_is_down():
+    from django.core.cache import caches
+
+    with override_settings(CACHES=REDIS_DOWN):
+        down = caches["default"]
+        assert down.get("k", "default") == "default"
+        assert down.add("k", 1) is False
+        assert down.set("k", 1) is None
+        assert down.get_many(["a", "b"]) == {}
+        with pytest.raises(ValueError):
+            down.incr("k")
 
 
 def _throttle_ident(num_proxies, forwarded_for, remote_addr="203.0.113.7"):

@@ -254,13 +254,15 @@ SPECTACULAR_SETTINGS = {
 # ---------------------------------------------------------------------------------------------
 # Throttle counts and any cached page data live here, so they must be shared: with the per-process
 # LocMem fallback each gunicorn worker counts on its own. Without REDIS_URL (`make run`, tests)
-# nothing but Python is needed.
+# nothing but Python is needed. Everything cached can be recomputed or done without, so a Redis
+# outage slows the portal and lifts the API's rate limit but fails no request
+# (wps_portal/cache_backend.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "wps")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "wps_portal.cache_backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             # A Redis that stops answering fails a request in seconds instead of hanging a thread.
