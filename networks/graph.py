@@ -28,6 +28,7 @@ from itertools import combinations
 
 import networkx as nx
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from activities.filtersets import ActivityFilterSet
@@ -36,6 +37,7 @@ from casestudies.filtersets import CaseStudyFilterSet
 from casestudies.models import CaseStudy, CaseStudyPartner
 from partners.choices import PartnerKind
 from partners.models import Partner, PartnerRelation
+from wps_portal import cache
 from wps_portal.dates import iso_partial, period_end
 
 from .choices import (
@@ -328,14 +330,19 @@ def network_for(data, filterset=None) -> tuple[Network, NetworkFilterSet]:
 
 
 def full_network() -> Network:
-    """Every published partner and record."""
-    return build_network(
-        Selection(
-            filterset=None,
-            partners=Partner.objects.published(),
-            activities=Activity.objects.published(),
-            case_studies=CaseStudy.objects.published(),
-        )
+    """Every published partner and record: built once per generation of the shared cache (any
+    write makes a new one) and language (its labels are translated), then read by every partner
+    page, which shows one partner's part of it."""
+    return cache.cached(
+        ("network", "full", get_language()),
+        lambda: build_network(
+            Selection(
+                filterset=None,
+                partners=Partner.objects.published(),
+                activities=Activity.objects.published(),
+                case_studies=CaseStudy.objects.published(),
+            )
+        ),
     )
 
 

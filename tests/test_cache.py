@@ -157,3 +157,32 @@ def test_the_generation_survives_an_evicted_key():
     django_cache.delete(cache.GENERATION_KEY)
     cache.bump()
     assert cache.generation() >= 1 and cache.key("x") != f"wps:{before}:x"
+
+
+def ego_nodes(client, slug):
+    import json
+
+    page = client.get(reverse("partners:detail", args=[slug])).content.decode()
+    data = page.split('id="network-data" type="application/json">')[1].split("</script>")[0]
+    return {node["id"] for node in json.loads(data)["nodes"]}
+
+
+def test_partner_pages_share_one_network_until_a_write(client, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from networks.graph import full_network
+    from partners.models import Partner
+
+    network = full_network()
+    hub = max(network.nodes, key=lambda node: node.degree).id
+    django_cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        linked = sorted(ego_nodes(client, hub) - {hub})
+    with CaptureQueriesContext(connection) as warm:
+        ego_nodes(client, hub)
+    assert len(cold) - len(warm) == 4  # the network's four queries (build_network), run once
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update(Partner.objects.filter(slug=linked[0]), status=Status.DRAFT)
+    assert linked[0] not in ego_nodes(client, hub)  # the write made a new network
