@@ -390,5 +390,7 @@ def source_detail(request, key):
             "object": source,
             "groups": sorted(groups.items(), key=lambda item: str(item[0])),
             "count": sum(len(g) for g in groups.values()),
+            # A record quoting the document twice is one record citing it.
+            "record_count": len({(c.content_type_id, c.object_id) for g in groups.values() for c in g}),
         },
     )
