@@ -16,7 +16,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 from django.views.generic import DetailView, TemplateView
 
 from .cache import CachedCountPaginator
@@ -99,7 +99,14 @@ class FilteredListView(TemplateView):
             messages.append(Notice(text, *browse))
         if unknown:
             messages.append(
-                Notice(_("Ignored unknown parameter(s): %(names)s.") % {"names": ", ".join(sorted(unknown))})
+                Notice(
+                    ngettext(
+                        "Ignored an unknown parameter: %(names)s.",
+                        "Ignored unknown parameters: %(names)s.",
+                        len(unknown),
+                    )
+                    % {"names": ", ".join(sorted(unknown))}
+                )
             )
         return messages
 
@@ -208,8 +215,10 @@ def paginate(queryset, number, per_page):
             "value": number
         }
     if value > paginator.num_pages:
-        return paginator.page(paginator.num_pages), _(
-            "Ignored page=%(value)s: there are only %(n)d page(s); showing the last."
+        return paginator.page(paginator.num_pages), ngettext(
+            "Ignored page=%(value)s: there is only %(n)d page; showing it.",
+            "Ignored page=%(value)s: there are only %(n)d pages; showing the last.",
+            paginator.num_pages,
         ) % {"value": number, "n": paginator.num_pages}
     return paginator.page(value), ""
 
