@@ -161,7 +161,7 @@ def test_skip_to_results_is_beside_the_filters_and_next_page_is_a_few_tabs_on(pa
     assert page.locator(".skip-results").is_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "results"
-    for tabs in range(1, 7):
+    for _ in range(6):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.getAttribute('rel')") == "next":
             break
