@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from wps_portal.views import FilteredListView, RecordDetailView
 
@@ -10,7 +11,8 @@ class ActivityListView(FilteredListView):
     filterset_class = ActivityFilterSet
     item_template = "activities/items.html#activity"
     api_resource = "activities"
-    noun = (_("activity"), _("activities"))
+    plural = _("activities")
+    counted = ngettext_lazy("%(count)s activity", "%(count)s activities", "count")
     title = _("Activities")
     intro = _(
         "Meetings, trainings, campaigns, reports and other activities, with their dates at the "
@@ -30,7 +32,8 @@ class ProgrammeListView(FilteredListView):
     filterset_class = ProgrammeFilterSet
     item_template = "activities/items.html#programme"
     api_resource = "programmes"
-    noun = (_("programme"), _("programmes"))
+    plural = _("programmes")
+    counted = ngettext_lazy("%(count)s programme", "%(count)s programmes", "count")
     title = _("Programmes")
     intro = _("The programmes the activities belong to, with their phases.")
 

@@ -7,6 +7,13 @@ class ApproachKind(models.TextChoices):
     NETWORKING = "networking", _("Networking approach")
 
 
+# The heading over several approaches of a kind (an English plural is not the label plus "s").
+APPROACH_KIND_PLURALS = {
+    ApproachKind.PARTNER_STRATEGY: _("Partner-identification strategies"),
+    ApproachKind.NETWORKING: _("Networking approaches"),
+}
+
+
 class Section(models.TextChoices):
     NETWORKING = "networking", _("Networking of women's groups")
     GOVERNMENT = "government", _("Engaging government stakeholders in women's security")

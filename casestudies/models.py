@@ -12,7 +12,7 @@ from wps_portal.choices import Status
 from wps_portal.history import curated_history
 from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel, published_prefetch
 
-from .choices import ApproachKind, Section
+from .choices import APPROACH_KIND_PLURALS, ApproachKind, Section
 
 
 class ApproachQuerySet(PublicQuerySet):
@@ -45,6 +45,9 @@ class Approach(PublicModel):
 
     class Meta:
         ordering = ["kind", "order", "number"]
+        # Django's default plural adds an "s": "approachs".
+        verbose_name = _("approach")
+        verbose_name_plural = _("approaches")
         constraints = [
             *PublicModel.Meta.constraints,
             models.CheckConstraint(
@@ -53,6 +56,11 @@ class Approach(PublicModel):
                 violation_error_message=_("Choose a kind of approach from the list."),
             ),
         ]
+
+    @property
+    def kind_plural_display(self):
+        """The heading over several approaches of this kind ("Networking approaches")."""
+        return APPROACH_KIND_PLURALS.get(self.kind, self.get_kind_display())
 
     def __str__(self):
         return f"{self.number}. {self.title}" if self.number else self.title

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from wps_portal.views import FilteredListView, RecordDetailView
 
@@ -10,7 +11,8 @@ class CaseStudyListView(FilteredListView):
     filterset_class = CaseStudyFilterSet
     item_template = "casestudies/items.html#casestudy"
     api_resource = "case-studies"
-    noun = (_("case study"), _("case studies"))
+    plural = _("case studies")
+    counted = ngettext_lazy("%(count)s case study", "%(count)s case studies", "count")
     title = _("Case studies")
     intro = _(
         "Ten case studies of networking and partnership for women, peace and security in the "
@@ -30,7 +32,8 @@ class ApproachListView(FilteredListView):
     filterset_class = ApproachFilterSet
     item_template = "casestudies/items.html#approach"
     api_resource = "approaches"
-    noun = (_("approach"), _("approaches"))
+    plural = _("approaches")
+    counted = ngettext_lazy("%(count)s approach", "%(count)s approaches", "count")
     title = _("Approaches")
     intro = _(
         "Strategies for identifying partners and the seven networking approaches, each with its "
@@ -50,7 +53,8 @@ class LessonListView(FilteredListView):
     filterset_class = LessonFilterSet
     item_template = "casestudies/items.html#lesson"
     api_resource = "lessons"
-    noun = (_("lesson"), _("lessons"))
+    plural = _("lessons")
+    counted = ngettext_lazy("%(count)s lesson", "%(count)s lessons", "count")
     title = _("Lessons learned")
     intro = _("What the work taught, from the case studies and the approaches.")
 

@@ -3,6 +3,7 @@
 from django.core.paginator import InvalidPage, Paginator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from activities.filtersets import ActivityFilterSet
 from activities.models import Activity
@@ -31,7 +32,8 @@ def paginate_list(rows, number):
 class NetworkView(FilteredListView):
     filterset_class = NetworkFilterSet
     template_name = "networks/network.html"
-    noun = (_("partner"), _("partners"))
+    plural = _("partners")
+    counted = ngettext_lazy("%(count)s partner", "%(count)s partners", "count")
     title = _("Network")
     intro = _(
         "Who worked with whom: partners linked by membership, by the relations the sources state "
@@ -48,15 +50,7 @@ class NetworkView(FilteredListView):
         unknown = [key for key in unknown if key != LINKS_PAGE]
         for key in [*unknown, "page", LINKS_PAGE]:
             query.pop(key, None)
-        messages = [
-            _("Ignored %(param)s=%(value)s: %(reason)s")
-            % {"param": name, "value": ", ".join(self.request.GET.getlist(name)), "reason": reason}
-            for name, reason in ignored.items()
-        ]
-        if unknown:
-            messages.append(
-                _("Ignored unknown parameter(s): %(names)s.") % {"names": ", ".join(sorted(unknown))}
-            )
+        messages = self.ignored_messages(filterset, ignored, unknown)
         network, filterset = network_for(query, filterset=filterset)
         links_page, _message = paginate_list(edge_rows(network), self.request.GET.get(LINKS_PAGE))
         facets = facet_panel(filterset, query)
@@ -179,7 +173,8 @@ class TimelineView(FilteredListView):
 
     filterset_class = ActivityFilterSet
     template_name = "networks/timeline.html"
-    noun = (_("activity"), _("activities"))
+    plural = _("activities")
+    counted = ngettext_lazy("%(count)s activity", "%(count)s activities", "count")
     title = _("Timeline")
     intro = _(
         "The activities over time, in lanes by country, programme, phase or type. A date known to "
@@ -193,22 +188,14 @@ class TimelineView(FilteredListView):
         context = super(FilteredListView, self).get_context_data(**kwargs)
         filterset, query, ignored, unknown = self.clean_query()
         group = self.request.GET.get("group", DEFAULT_GROUP)
-        messages = [
-            _("Ignored %(param)s=%(value)s: %(reason)s")
-            % {"param": name, "value": ", ".join(self.request.GET.getlist(name)), "reason": reason}
-            for name, reason in ignored.items()
-        ]
+        unknown = [key for key in unknown if key != "group"]
+        messages = self.ignored_messages(filterset, ignored, unknown)
         if group not in GROUPS:
             messages.append(
                 _("Ignored group=%(value)s: allowed values: %(allowed)s.")
                 % {"value": group, "allowed": ", ".join(GROUPS)}
             )
             group = DEFAULT_GROUP
-        unknown = [key for key in unknown if key != "group"]
-        if unknown:
-            messages.append(
-                _("Ignored unknown parameter(s): %(names)s.") % {"names": ", ".join(sorted(unknown))}
-            )
         for key in [*unknown, "page", "group"]:
             query.pop(key, None)
         timeline = build_timeline(filterset.qs, group)
@@ -227,6 +214,7 @@ class TimelineView(FilteredListView):
             hidden_filters=hidden_filters(filterset, query),
             active_filters=active_filters(filterset, query, facets),
             list_url=self.request.path,
+            timeline_clear_url=f"{self.request.path}?group={group}",
             activities_url=f"{reverse('activities:list')}{'?' + query.urlencode() if query else ''}",
             picture=timeline.as_dict(),
         )

@@ -181,7 +181,8 @@ class Partner(PublicModel):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        # "UN Women (UN Women)": an acronym that is the name is not said twice.
+        return f"{self.name} ({self.acronym})" if self.acronym and self.acronym != self.name else self.name
 
     def natural_key(self):
         return (self.slug,)

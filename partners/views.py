@@ -2,6 +2,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from wps_portal.choices import Status
 from wps_portal.views import FilteredListView, RecordDetailView
@@ -18,7 +19,8 @@ class PartnerListView(FilteredListView):
     filterset_class = PartnerFilterSet
     item_template = "partners/items.html#partner"
     api_resource = "partners"
-    noun = (_("partner"), _("partners"))
+    plural = _("partners")
+    counted = ngettext_lazy("%(count)s partner", "%(count)s partners", "count")
     title = _("Partners")
     intro = _(
         "Organisations, networks, institutions and international bodies that took part in the "
@@ -72,7 +74,8 @@ class CountryListView(FilteredListView):
     filterset_class = CountryFilterSet
     item_template = "partners/items.html#country"
     api_resource = "countries"
-    noun = (_("country"), _("countries"))
+    plural = _("countries")
+    counted = ngettext_lazy("%(count)s country", "%(count)s countries", "count")
     title = _("Countries")
     intro = _("Where the partners are based and where the activities took place.")
 

@@ -102,7 +102,7 @@ def test_lists_paginate_25_per_page_and_keep_the_filters_in_page_links(client):
     text = get(client, reverse("activities:list"), {"country": "XK"})
     assert text.count('<article class="card">') == min(25, count_shown(text))
     if count_shown(text) > 25:
-        assert 'href="?country=XK&amp;page=2"' in text
+        assert 'href="?country=XK&amp;page=2#results"' in text  # to the results, past the filters
         page2 = get(client, reverse("activities:list"), {"country": "XK", "page": "2"})
         assert count_shown(page2) == count_shown(text)
         assert 'aria-current="page" class="current"><span class="visually-hidden">Page </span>2' in page2
@@ -142,7 +142,7 @@ def test_bad_parameter_is_dropped_but_the_good_ones_still_apply(client):
 def test_page_past_the_end_shows_the_last_page(client):
     text = get(client, reverse("partners:list"), {"page": "9999"})
     pages = -(-Partner.objects.published().count() // 25)
-    assert f"there are only {pages} page(s)" in text
+    assert f"there are only {pages} pages; showing the last" in text
     assert text.count('<article class="card">') > 0
 
 
@@ -272,5 +272,6 @@ def test_countries_list_search_and_region_facet(client):
 
 def test_list_pages_work_without_javascript_via_get_forms(client):
     text = get(client, reverse("partners:list"))
-    assert re.search(r'<form class="filters" method="get" action="/partners/"', text)
-    assert '<button type="submit" class="primary">Apply filters</button>' in text
+    # The form goes to the results (past the header and filters) when applied.
+    assert re.search(r'<form class="filters" method="get" action="/partners/#results"', text)
+    assert re.search(r'<button type="submit" class="primary"[^>]*>Apply filters</button>', text)

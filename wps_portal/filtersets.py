@@ -278,7 +278,7 @@ def slugs_filter(model, field_name, label, *, to_field_name="slug", listing="", 
         return public_records(apps.get_model(model) if isinstance(model, str) else model)
 
     hint = _(" (see %(listing)s for the allowed values)") % {"listing": listing} if listing else ""
-    return SlugsFilter(
+    slugs = SlugsFilter(
         queryset=queryset,
         field_name=field_name,
         to_field_name=to_field_name,
@@ -286,6 +286,9 @@ def slugs_filter(model, field_name, label, *, to_field_name="slug", listing="", 
         error_messages={"invalid_choice": _("%(value)s is not a known value") + hint + "."},
         **kwargs,
     )
+    # The site's pages name a page to browse instead of the API's address (views.ignored_messages).
+    slugs.listing, slugs.listing_hint = listing, hint
+    return slugs
 
 
 class YearFilter(django_filters.NumberFilter):

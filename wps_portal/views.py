@@ -8,12 +8,15 @@ parameters are the API's: the "Download CSV" link is the API list URL with the s
 
 from __future__ import annotations
 
+import functools
+
 from django.apps import apps
 from django.db.models import Count, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 from django.views.generic import DetailView, TemplateView
 
 from .cache import CachedCountPaginator
@@ -49,7 +52,8 @@ class FilteredListView(TemplateView):
     template_name = "list.html"
     item_template = None  # the partial that renders one record, e.g. "partners/cards.html#partner"
     api_resource = ""  # the API's name for the resource, for the CSV link
-    noun = ("record", "records")
+    plural = _("records")  # in sentences: "Search records", "No records match"
+    counted = ngettext_lazy("%(count)s record", "%(count)s records", "count")  # the count heading
     title = ""
     intro = ""
     paginate_by = PAGE_SIZE
@@ -75,20 +79,43 @@ class FilteredListView(TemplateView):
         unknown = [key for key in data if key not in filterset.filters and key != PAGE_PARAM]
         return filterset, data, ignored, unknown
 
+    def ignored_messages(self, filterset, ignored, unknown) -> list[Notice]:
+        """The "Some parameters were ignored" notice: one line per refused or unknown parameter.
+
+        The filters' messages are the API's, which name an API address listing the allowed values;
+        a reader of the site is pointed to the page that lists them instead.
+        """
+        messages = []
+        for name, reason in ignored.items():
+            listing = getattr(filterset.filters.get(name), "listing", "")
+            browse = browse_page(listing)
+            if browse:
+                reason = reason.replace(str(filterset.filters[name].listing_hint), "")
+            text = _("Ignored %(param)s=%(value)s: %(reason)s") % {
+                "param": name,
+                "value": ", ".join(self.request.GET.getlist(name)),
+                "reason": reason,
+            }
+            messages.append(Notice(text, *browse))
+        if unknown:
+            messages.append(
+                Notice(
+                    ngettext(
+                        "Ignored an unknown parameter: %(names)s.",
+                        "Ignored unknown parameters: %(names)s.",
+                        len(unknown),
+                    )
+                    % {"names": ", ".join(sorted(unknown))}
+                )
+            )
+        return messages
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset, query, ignored, unknown = self.clean_query()
-        messages = [
-            _("Ignored %(param)s=%(value)s: %(reason)s")
-            % {"param": name, "value": ", ".join(self.request.GET.getlist(name)), "reason": reason}
-            for name, reason in ignored.items()
-        ]
-        if unknown:
-            messages.append(
-                _("Ignored unknown parameter(s): %(names)s.") % {"names": ", ".join(sorted(unknown))}
-            )
-            for key in unknown:
-                query.pop(key, None)
+        messages = self.ignored_messages(filterset, ignored, unknown)
+        for key in unknown:
+            query.pop(key, None)
         page, page_message = paginate(filterset.qs, query.get(PAGE_PARAM), self.paginate_by)
         if page_message:
             messages.append(page_message)
@@ -105,8 +132,8 @@ class FilteredListView(TemplateView):
         context.update(
             title=self.title,
             intro=self.intro,
-            noun=self.noun[0] if count == 1 else self.noun[1],
-            plural=self.noun[1],
+            count_text=self.counted % {"count": count},
+            plural=self.plural,
             filterset=filterset,
             page_obj=page,
             object_list=page.object_list,
@@ -127,6 +154,49 @@ class FilteredListView(TemplateView):
         return context
 
 
+class Notice(str):
+    """A line of a notice, with an optional link to a page to browse (``browse_url``)."""
+
+    def __new__(cls, text, browse_url="", browse_label=""):
+        notice = super().__new__(cls, text)
+        notice.browse_url, notice.browse_label = browse_url, browse_label
+        return notice
+
+
+@functools.cache
+def _list_pages() -> dict[str, tuple[str, str]]:
+    """{API resource: (site list URL, its title)}, read from the site's URL patterns: every list
+    page names the API resource it mirrors (``api_resource``)."""
+    pages = {}
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+                continue
+            view = getattr(pattern.callback, "view_class", None)
+            resource = getattr(view, "api_resource", "")
+            if resource and pattern.name and not pattern.pattern.converters:
+                pages.setdefault(resource, (reverse(namespace + pattern.name), view.title))
+
+    walk(get_resolver().url_patterns)
+    return pages
+
+
+def browse_page(listing: str) -> tuple[str, str]:
+    """(site URL, link text) of the page listing what an API ``listing`` address lists, e.g.
+    "/api/v1/partners/?kind=network" → ("/partners/?kind=network", "Browse Partners"), or ()."""
+    if not listing:
+        return ()
+    path, _sep, query = listing.partition("?")
+    page = _list_pages().get(path.rstrip("/").rsplit("/", 1)[-1])
+    if page is None:
+        return ()
+    url, title = page
+    return (f"{url}?{query}" if query else url, _("Browse the known values: %(page)s") % {"page": title})
+
+
 def paginate(queryset, number, per_page):
     """(page, message): a missing, malformed or out-of-range page number falls back, with a word."""
     if not queryset.ordered:
@@ -145,8 +215,10 @@ def paginate(queryset, number, per_page):
             "value": number
         }
     if value > paginator.num_pages:
-        return paginator.page(paginator.num_pages), _(
-            "Ignored page=%(value)s: there are only %(n)d page(s); showing the last."
+        return paginator.page(paginator.num_pages), ngettext(
+            "Ignored page=%(value)s: there is only %(n)d page; showing it.",
+            "Ignored page=%(value)s: there are only %(n)d pages; showing the last.",
+            paginator.num_pages,
         ) % {"value": number, "n": paginator.num_pages}
     return paginator.page(value), ""
 
@@ -278,12 +350,17 @@ def home(request):
         (Approach.objects.published().count(), _("approaches"), "approaches:list"),
         (Citation.objects.public().count(), _("citations"), "sources:list"),
     ]
+    approach_groups = {}  # {plural heading of a kind: its approaches}, in the approaches' order
+    for approach in Approach.objects.published():
+        approach_groups.setdefault(approach.kind_plural_display, []).append(approach)
     context = {
         "counts": counts,
+        # The about text names the number of documents the records are drawn from.
+        "source_count": SourceDocument.objects.count(),
         "countries": Country.objects.annotate(partner_count=published_partners)
         .filter(partner_count__gt=0)
         .order_by("-partner_count", "name"),
-        "approaches": Approach.objects.published(),
+        "approach_groups": list(approach_groups.items()),
         "case_studies": CaseStudy.objects.published().with_related(),
         "programmes": Programme.objects.published().for_list_page(),
     }
@@ -294,7 +371,8 @@ class SourceListView(FilteredListView):
     filterset_class = SourceDocumentFilterSet
     item_template = "sources/items.html#source"
     api_resource = "sources"
-    noun = (_("source document"), _("source documents"))
+    plural = _("source documents")
+    counted = ngettext_lazy("%(count)s source document", "%(count)s source documents", "count")
     title = _("Source documents")
     intro = _(
         "The public documents this portal is built from. Every record quotes one of them, with an "
@@ -321,5 +399,7 @@ def source_detail(request, key):
             "object": source,
             "groups": sorted(groups.items(), key=lambda item: str(item[0])),
             "count": sum(len(g) for g in groups.values()),
+            # A record quoting the document twice is one record citing it.
+            "record_count": len({(c.content_type_id, c.object_id) for g in groups.values() for c in g}),
         },
     )

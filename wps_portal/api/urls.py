@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from .docs import redoc_bundle
 from .views import APIRootView, SchemaView, SourceDocumentViewSet
 
 app_name = "api"
@@ -39,6 +40,7 @@ urlpatterns = [
     # Content-Security-Policy allows no inline script.
     path("docs/", docs_policy(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="swagger-ui"),
     path("redoc/", docs_policy(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
+    path("redoc/redoc.standalone.js", redoc_bundle, name="redoc-bundle"),
     path("", include("partners.api.urls")),
     path("", include("activities.api.urls")),
     path("", include("casestudies.api.urls")),
