@@ -311,6 +311,8 @@ def _country_counts():
                 "code": code,
                 "name": country.display_name,
                 "region": country.region,
+                "plain_name": country.name,
+                "note": country.note,
                 "atlas": atlas_key(code),
                 "url": country.get_absolute_url(),
                 **{m: counts[code].get(m, 0) for m in MAP_MEASURES},
@@ -348,18 +350,13 @@ def map_context(measure: str) -> dict:
     """What the map's picture and table need: the countries with their counts and links (cached,
     see ``country_counts``), and the data the script draws."""
     countries = country_counts()
-    names = countries_by_code()
     for country in countries:
         country["cells"] = [(m, country[m], country["links"][m]) for m in MAP_MEASURES]
     return {
         "countries": countries,
         "measures": [(key, str(label)) for key, label in MAP_MEASURES.items()],
         "measure": measure,
-        "footnotes": [
-            {"plain_name": names[c["code"]].name, "note": names[c["code"]].note}
-            for c in countries
-            if names[c["code"]].note
-        ],
+        "footnotes": [c for c in countries if c["note"]],
         "map_data": {
             "region": MAP_REGION,
             "measure": measure,
@@ -374,7 +371,11 @@ def map_context(measure: str) -> dict:
 
 def places() -> list[dict]:
     """The places activities name (free text, grouped ignoring case), with their countries and
-    activities. One query (the countries' names come from ``countries_by_code``)."""
+    activities (cached; two queries: the activities, the countries' names)."""
+    return cache.cached(("places", SHAPE, get_language()), _places)
+
+
+def _places():
     rows = (
         Activity.objects.published()
         .exclude(location="")
