@@ -19,7 +19,7 @@
   }
 
   // Classes of counts on a 1-2-5 scale (counts are skewed: one country holds most records), at
-  // most as many as the scale has colours: [1], [2–5], [6–10], [11–20], … up to the largest count.
+  // most as many as the scale has colours: [1], [2], [3–5], [6–10], … up to the largest count.
   function classes(max) {
     var breaks = [1], step = 0;
     while (breaks[breaks.length - 1] < max) {
@@ -27,7 +27,8 @@
       step++;
     }
     breaks[breaks.length - 1] = max;
-    while (breaks.length > SCALE.length) breaks.splice(breaks.length - 2, 1);
+    // Too many: the small classes merge first (1–5 rather than 1, 2, 3–5).
+    while (breaks.length > SCALE.length) breaks.splice(0, 1);
     return breaks.map(function (b, i) { return [i ? breaks[i - 1] + 1 : 1, b]; });
   }
   function colourOf(value, bounds) {
@@ -60,10 +61,14 @@
         return data.labels[m] + " " + country[m];
       }).join(", ");
       drawn++;
-      if (labels && country.region === data.region) placed.push([path.centroid(feature), country.name + " " + value]);
+      // Narrow, a country is named by its code (the table below names it in full).
+      if (labels && country.region === data.region) placed.push([path.centroid(feature), width < 480 ? country.code : country.name, value]);
     });
     placed.forEach(function (p) {
-      if (isFinite(p[0][0])) el("text", { x: p[0][0], y: p[0][1], class: "map-label", "text-anchor": "middle" }, svg).textContent = p[1];
+      if (!isFinite(p[0][0])) return;
+      var text = el("text", { x: p[0][0], y: p[0][1] - 2, class: "map-label", "text-anchor": "middle" }, svg);
+      el("tspan", { x: p[0][0] }, text).textContent = p[1];
+      el("tspan", { x: p[0][0], dy: "1.1em", class: "map-label-count" }, text).textContent = p[2];
     });
     return drawn;
   }
