@@ -34,7 +34,6 @@ from partners.models import Country, Partner
 from wps_portal import cache
 from wps_portal.models import published_q
 
-
 # Part of every cache key here: change it when the cached data's shape changes, so a shared cache
 # (Redis) never hands a new release the old shape.
 SHAPE = 1
@@ -176,9 +175,7 @@ def _activities_per_year(country):
             "heatmap": True,
             "codes": codes,
             "undated": len(undated),
-            "undated_url": list_url("activities:list", country=here, sort="-start_date")
-            if undated
-            else "",
+            "undated_url": list_url("activities:list", country=here, sort="-start_date") if undated else "",
         },
     )
 
@@ -239,7 +236,9 @@ def participations_by_role(country: Country | None = None) -> Chart:
 def _participations_by_role(country):
     """Two queries: participations in activities and in case studies, counted by role."""
     in_activities = Participation.objects.filter(published_q(Participation, ["activity", "partner"]))
-    in_case_studies = CaseStudyPartner.objects.filter(published_q(CaseStudyPartner, ["case_study", "partner"]))
+    in_case_studies = CaseStudyPartner.objects.filter(
+        published_q(CaseStudyPartner, ["case_study", "partner"])
+    )
     if country is not None:
         in_activities = in_activities.filter(activity__countries=country)
         in_case_studies = in_case_studies.filter(case_study__country=country)
@@ -324,7 +323,6 @@ def _country_counts():
             }
         )
     return result
-
 
 
 # world-atlas names its countries by ISO 3166-1 numeric code; Kosovo has none (XK is a

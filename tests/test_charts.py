@@ -62,7 +62,9 @@ def testland():
     activity("3", datetime.date(2002, 1, 1), status=D, roles=[(a, Role.FUNDING)], location="Draftburg")
     activity("4", None, location="zedville ")
     activity("5", datetime.date(1990, 1, 1), status=D)
-    case = CaseStudy.objects.create(number=990, title="Z case", slug="z-case", section="networking", status=P, country=zz)
+    case = CaseStudy.objects.create(
+        number=990, title="Z case", slug="z-case", section="networking", status=P, country=zz
+    )
     CaseStudyPartner.objects.create(case_study=case, partner=b, role=Role.PARTNER)
     draft_case = CaseStudy.objects.create(
         number=991, title="Z draft case", slug="z-draft-case", section="networking", status=D, country=zz
@@ -169,7 +171,10 @@ def test_participations_by_role_match_an_independent_count(client):
         if activities_url:
             assert list_count(client, activities_url) == in_activities.values("activity").distinct().count()
         if case_studies_url:
-            assert list_count(client, case_studies_url) == in_case_studies.values("case_study").distinct().count()
+            assert (
+                list_count(client, case_studies_url)
+                == in_case_studies.values("case_study").distinct().count()
+            )
 
 
 def test_map_counts_on_the_corpus_are_the_lists_counts(client):

@@ -95,7 +95,9 @@ def test_no_serious_or_critical_accessibility_violation(page, phone_page, site, 
 
 
 @pytest.mark.parametrize("path,name", [("/", "home"), ("/map/", "map"), ("/countries/XK/", "country-xk")])
-def test_chart_and_map_screenshots_at_desktop_and_phone_width(page, phone_page, site, screenshot_dir, path, name):
+def test_chart_and_map_screenshots_at_desktop_and_phone_width(
+    page, phone_page, site, screenshot_dir, path, name
+):
     for tab, label in ((page, "1280"), (phone_page, "375")):
         tab.goto(site + path)
         tab.wait_for_load_state("networkidle")
