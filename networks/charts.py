@@ -269,7 +269,7 @@ def _participations_by_role(country):
             "A bar opens the activities or case studies with a partner in that role."
         ),
         row_heading=gettext("Role"),
-        series=[str(Activity._meta.verbose_name_plural).capitalize(), gettext("Case studies")],
+        series=[gettext("Activities"), gettext("Case studies")],
         rows=rows,
         total_heading=gettext("Participations"),
     )
