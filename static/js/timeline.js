@@ -57,7 +57,8 @@
     var y = AXIS;
     lanes.forEach(function (l, index) {
       var name = el("text", { x: 4, y: y + 11, class: "tl-lane" }, svg);
-      name.textContent = l.lane.label.length > 22 ? l.lane.label.slice(0, 21) + "…" : l.lane.label;
+      var chars = Math.floor((label - 8) / 6.5);  // what fits beside the bars (bold 11px)
+      name.textContent = l.lane.label.length > chars ? l.lane.label.slice(0, chars - 1) + "…" : l.lane.label;
       el("title", {}, name).textContent = l.lane.label;
       l.items.forEach(function (item, i) {
         var x1 = x(day(item[2])), x2 = x(day(item[3]) + 86400000);
