@@ -8,4 +8,5 @@ app_name = "networks"
 urlpatterns = [
     path("network/", views.NetworkView.as_view(), name="network"),
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("map/", views.map_page, name="map"),
 ]

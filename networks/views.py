@@ -219,3 +219,36 @@ class TimelineView(FilteredListView):
             picture=timeline.as_dict(),
         )
         return context
+
+
+def map_page(request):
+    """The countries the records name, coloured by one measure (``?measure=``), with the table of
+    every count and the places the activities name."""
+    from django.shortcuts import render
+
+    from .charts import MAP_MEASURES, map_context, places
+
+    measure = request.GET.get("measure", "activities")
+    messages = []
+    if measure not in MAP_MEASURES:
+        messages.append(
+            _("Ignored measure=%(value)s: allowed values: %(allowed)s.")
+            % {"value": measure, "allowed": ", ".join(MAP_MEASURES)}
+        )
+        measure = "activities"
+    unknown = sorted(set(request.GET) - {"measure"})
+    if unknown:
+        messages.append(_("Ignored unknown parameter(s): %(names)s.") % {"names": ", ".join(unknown)})
+    context = map_context(measure)
+    context.update(
+        title=_("Map"),
+        intro=_(
+            "The countries the records name: where the partners are based, where the activities "
+            "took place and what the case studies are about. The table below the map holds every "
+            "count it shows."
+        ),
+        measure_label=str(MAP_MEASURES[measure]).lower(),
+        messages_ignored=messages,
+        places=places(),
+    )
+    return render(request, "networks/map.html", context)

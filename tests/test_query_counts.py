@@ -36,6 +36,8 @@ URLS = [
     "/activities/?page=3",
     "/activities/rwl-establishment-2006/",
     "/case-studies/",
+    "/countries/XK/",
+    "/map/",
     "/search/?q=kosovo+police",
     "/api/v1/activities/",
     "/api/v1/activities/?country=XK&year_from=2008&year_to=2012",

@@ -24,3 +24,24 @@ def partner_network(partner):
         "picture": picture_data(ego, focus=partner.slug),
         "slug": partner.slug,
     }
+
+
+@register.inclusion_tag("networks/charts.html")
+def record_charts(country=None, heading_level=2):
+    """The three charts with their tables: the whole portal's (home page) or one country's."""
+    from ..charts import activities_per_year, participations_by_role, partners_by_kind
+
+    charts = [activities_per_year(country), partners_by_kind(country), participations_by_role(country)]
+    return {
+        "charts": [chart for chart in charts if chart.rows],
+        "country": country,
+        "pictures": [(f"chart-{chart.key}-data", chart.as_dict()) for chart in charts if chart.rows],
+    }
+
+
+@register.inclusion_tag("networks/map_small.html")
+def country_map():
+    """The map of the region's countries coloured by activities, small, linking to the map's page."""
+    from ..charts import map_context
+
+    return map_context("activities")
