@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import ngettext
 
 from wps_portal import services
-from wps_portal.provenance import mark_verified, verify_citations
+from wps_portal.provenance import mark_verified, save_locators, verify_citations
 
 
 class Command(BaseCommand):
@@ -22,7 +22,8 @@ class Command(BaseCommand):
             "--mark",
             action="store_true",
             help="Mark as verified the citations stored unverified whose excerpt is found now "
-            "(they were saved where the source texts were missing).",
+            "(they were saved where the source texts were missing), and store the section where "
+            "each verified excerpt is found when it differs from the one stored.",
         )
 
     def handle(self, *args, sources=None, mark=False, **options):
@@ -44,6 +45,25 @@ class Command(BaseCommand):
                 "mark it verified.",
                 "%(n)d citations are stored unverified but found in their sources: run with --mark "
                 "to mark them verified.",
+                count,
+            )
+            self.stdout.write(message % {"n": count})
+        if report.relocated and mark:
+            with services.writing(services.Via.SHELL, reason="verify_citations --mark: section locators"):
+                count = save_locators(report.relocated)
+            message = ngettext(
+                "%(n)d citation's section locator updated.",
+                "%(n)d citations' section locators updated.",
+                count,
+            )
+            self.stdout.write(message % {"n": count})
+        elif report.relocated:
+            count = len(report.relocated)
+            message = ngettext(
+                "%(n)d citation's stored section differs from where its excerpt is found: run with "
+                "--mark to update it.",
+                "%(n)d citations' stored sections differ from where their excerpts are found: run "
+                "with --mark to update them.",
                 count,
             )
             self.stdout.write(message % {"n": count})
