@@ -348,16 +348,22 @@ def _api_details() -> dict:
     """model -> (URL name, viewset) of its API detail, read from the API's router (the one
     declaration of the API's resources)."""
     details = {}
-    for resolver in get_resolver().url_patterns:
-        if getattr(resolver, "namespace", None) != "api":
-            continue
-        for pattern in resolver.url_patterns:
+
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):  # an include() inside the API
+                walk(pattern.url_patterns)
+                continue
             viewset = getattr(pattern.callback, "cls", None)
             actions = getattr(pattern.callback, "actions", None) or {}
             if viewset is None or actions.get("get") != "retrieve" or not pattern.name:
                 continue
             model = viewset.serializer_class.Meta.model
             details.setdefault(model, (f"api:{pattern.name}", viewset))
+
+    for resolver in get_resolver().url_patterns:
+        if getattr(resolver, "namespace", None) == "api":
+            walk(resolver.url_patterns)
     return details
 
 

@@ -129,12 +129,12 @@ def _outline(document: str) -> tuple[str, tuple[tuple[int, int, str], ...]]:
             headings.append((offset, 1, heading))
         elif in_title_block or _letters(heading) == _letters(title):
             pass  # the title page's lines; a running header
-        elif line.casefold() in contents or heading.casefold() in contents:
-            headings.append((offset, 1, heading))
-            in_case_study = False
         elif _LABELLED.match(line) and _is_heading_text(line, True):
             headings.append((offset, 2, heading))
             in_case_study = bool(_CASE_STUDY.match(line))
+        elif line.casefold() in contents or normalise(heading).casefold() in contents:
+            headings.append((offset, 1, heading))
+            in_case_study = False
         elif _NUMBERED.match(line) and _is_heading_text(line, True):
             headings.append((offset, 3 if in_case_study else 2, heading))
         elif _is_heading_text(line, False):
