@@ -76,8 +76,7 @@ def sample(model):
 
 def pages():
     for _name, view in detail_views():
-        for record in sample(view.model):
-            yield record
+        yield from sample(view.model)
 
 
 def json_ld(html: str) -> list[dict]:

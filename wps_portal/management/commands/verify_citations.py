@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from wps_portal import services
 from wps_portal.provenance import mark_verified, save_locators, verify_citations
@@ -29,44 +29,40 @@ class Command(BaseCommand):
     def handle(self, *args, sources=None, mark=False, **options):
         directory = Path(sources) if sources else Path(settings.SOURCES_DIR)
         report = verify_citations(directory)
-        if report.found_unverified and mark:
-            with services.writing(services.Via.SHELL, reason="verify_citations --mark"):
-                count = mark_verified(report.found_unverified)
-            message = ngettext(
+        self.fix(
+            report.found_unverified,
+            mark,
+            mark_verified,
+            "verify_citations --mark",
+            done=ngettext_lazy(
                 "%(n)d unverified citation found in its source: marked verified.",
                 "%(n)d unverified citations found in their sources: marked verified.",
-                count,
-            )
-            self.stdout.write(message % {"n": count})
-        elif report.found_unverified:
-            count = len(report.found_unverified)
-            message = ngettext(
+                "n",
+            ),
+            pending=ngettext_lazy(
                 "%(n)d citation is stored unverified but found in its source: run with --mark to "
                 "mark it verified.",
                 "%(n)d citations are stored unverified but found in their sources: run with --mark "
                 "to mark them verified.",
-                count,
-            )
-            self.stdout.write(message % {"n": count})
-        if report.relocated and mark:
-            with services.writing(services.Via.SHELL, reason="verify_citations --mark: section locators"):
-                count = save_locators(report.relocated)
-            message = ngettext(
-                "%(n)d citation's section locator updated.",
-                "%(n)d citations' section locators updated.",
-                count,
-            )
-            self.stdout.write(message % {"n": count})
-        elif report.relocated:
-            count = len(report.relocated)
-            message = ngettext(
+                "n",
+            ),
+        )
+        self.fix(
+            report.relocated,
+            mark,
+            save_locators,
+            "verify_citations --mark: section locators",
+            done=ngettext_lazy(
+                "%(n)d citation's section locator updated.", "%(n)d citations' section locators updated.", "n"
+            ),
+            pending=ngettext_lazy(
                 "%(n)d citation's stored section differs from where its excerpt is found: run with "
                 "--mark to update it.",
                 "%(n)d citations' stored sections differ from where their excerpts are found: run "
                 "with --mark to update them.",
-                count,
-            )
-            self.stdout.write(message % {"n": count})
+                "n",
+            ),
+        )
         for failure in report.failures:
             self.stderr.write(str(failure))
         summary = (
@@ -76,3 +72,17 @@ class Command(BaseCommand):
         if report.failures:
             raise CommandError(summary)
         self.stdout.write(self.style.SUCCESS(summary))
+
+    def fix(self, citations, mark, save, reason, *, done, pending):
+        """With --mark, store ``citations`` through the write path and say so; without, say
+        how many there are (``done`` and ``pending``: messages with a plural on ``n``)."""
+        if not citations:
+            return
+        if mark:
+            with services.writing(services.Via.SHELL, reason=reason):
+                count = save(citations)
+            message = done
+        else:
+            count = len(citations)
+            message = pending
+        self.stdout.write(message % {"n": count})
