@@ -15,7 +15,7 @@ partner_patterns = (
 country_patterns = (
     [
         path("", views.CountryListView.as_view(), name="list"),
-        path("<str:code>/", views.country_detail, name="detail"),
+        path("<str:code>/", views.CountryDetailView.as_view(), name="detail"),
     ],
     "countries",
 )

@@ -1,11 +1,11 @@
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from wps_portal.choices import Status
-from wps_portal.views import FilteredListView, RecordDetailView
+from wps_portal.views import CitableDetailView, FilteredListView, RecordDetailView
 
 from .choices import RelationType
 from .filtersets import CountryFilterSet, PartnerFilterSet
@@ -87,21 +87,26 @@ class CountryListView(FilteredListView):
         )
 
 
-def country_detail(request, code):
-    country = get_object_or_404(Country, code=code.upper())
-    partners = Partner.objects.published().filter(country=country).with_related()
-    activities = country.activities.published().with_related().order_by("-start_date", "title")
-    case_studies = country.case_studies.published()
-    return render(
-        request,
-        "partners/country_detail.html",
-        {
-            "object": country,
-            "partners": partners[:COUNTRY_PAGE_ITEMS],
-            "partner_count": partners.count(),
-            "activities": activities[:COUNTRY_PAGE_ITEMS],
-            "activity_count": activities.count(),
-            "case_studies": case_studies,
-            "programmes": country.programmes.published(),
-        },
-    )
+class CountryDetailView(CitableDetailView):
+    """A country's page: the published records of each kind based or held there."""
+
+    model = Country
+    template_name = "partners/country_detail.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Country, code=self.kwargs["code"].upper())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        country = self.object
+        partners = Partner.objects.published().filter(country=country).with_related()
+        activities = country.activities.published().with_related().order_by("-start_date", "title")
+        context.update(
+            partners=partners[:COUNTRY_PAGE_ITEMS],
+            partner_count=partners.count(),
+            activities=activities[:COUNTRY_PAGE_ITEMS],
+            activity_count=activities.count(),
+            case_studies=country.case_studies.published(),
+            programmes=country.programmes.published(),
+        )
+        return context

@@ -112,8 +112,11 @@ def test_activity_fields_other_systems_rely_on(client):
     participant = body["participants"][0]
     assert set(participant["partner"]) == {"slug", "name", "acronym", "url"}
     assert participant["role"]
-    assert set(body["citations"][0]) == {"source", "excerpt", "section", "verified", "verified_at"}
+    assert set(body["citations"][0]) == {"source", "excerpt", "section", "locator", "verified", "verified_at"}
     assert body["citations"][0]["verified"] is True  # the corpus is loaded with its source texts
+    # Where in the source the excerpt was found (from its headings), as the page shows it.
+    citation = activity.citations.order_by("order", "pk").first()
+    assert body["citations"][0]["locator"] == citation.locator
 
 
 def test_partner_detail_links_to_its_activities_and_case_studies(client):

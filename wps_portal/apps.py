@@ -12,3 +12,8 @@ class WpsPortalConfig(AppConfig):
         )
 
         cache.connect()
+
+        from . import linked_data
+
+        linked_data._register_sources()
+        linked_data.discover()  # each app's linked_data.py: how its records are described

@@ -1370,6 +1370,7 @@ SOURCE = Spec(
         Field("date_note"),
         Field("filename", required=True),
         Field("description"),
+        Field("url"),
     ],
 )
 

@@ -204,6 +204,14 @@ class SourceDocument(TimestampedModel):
         max_length=200, help_text=_("File name of the text in the sources folder, used to verify excerpts.")
     )
     description = models.TextField(blank=True)
+    url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Where the document can be read online, if known: only an address whose text is the "
+            "document's (leave empty rather than guess)."
+        ),
+    )
 
     history = curated_history()
     objects = SearchableQuerySet.as_manager()
@@ -307,6 +315,14 @@ class Citation(TimestampedModel):
     )
     section = models.CharField(max_length=300, blank=True, help_text=_("Heading of the section quoted."))
     order = models.PositiveSmallIntegerField(default=0)
+    # Set with verified_at, from the source text's headings (wps_portal.excerpts.locate): where in
+    # the document the excerpt was found. The texts have no page numbers, so this is the section.
+    locator = models.CharField(
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text=_("The section of the source where the excerpt was found, from its headings."),
+    )
     # Set by wps_portal.provenance.verify_excerpt (called from clean(), so on every save through the
     # admin, the API, an import or the loader): when the excerpt was last found in its source's
     # text. Empty: unverified, because the text was not available where it was saved.

@@ -24,7 +24,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .excerpts import normalise, occurs_in
+from .excerpts import locate, normalise, occurs_in
 from .models import Citation, SourceDocument
 from .search import searchable_models
 
@@ -83,7 +83,9 @@ def verify_excerpt(citation: Citation) -> None:
     text = source_text(_filename(citation))
     if text is None:
         stored = (
-            Citation.objects.filter(pk=citation.pk).values_list("source_id", "excerpt", "verified_at").first()
+            Citation.objects.filter(pk=citation.pk)
+            .values_list("source_id", "excerpt", "verified_at", "locator")
+            .first()
             if citation.pk
             else None
         )
@@ -92,7 +94,7 @@ def verify_excerpt(citation: Citation) -> None:
             and stored[0] == citation.source_id
             and normalise(stored[1]) == normalise(citation.excerpt)
         )
-        citation.verified_at = stored[2] if unchanged else None
+        citation.verified_at, citation.locator = stored[2:4] if unchanged else (None, "")
         return
     if not occurs_in(citation.excerpt, text):
         source = citation.source
@@ -109,6 +111,7 @@ def verify_excerpt(citation: Citation) -> None:
             }
         )
     citation.verified_at = timezone.now()
+    citation.locator = locate(citation.excerpt, text)[: Citation._meta.get_field("locator").max_length]
 
 
 @dataclass
@@ -134,6 +137,9 @@ class VerificationReport:
     failures: list[Failure] = field(default_factory=list)
     # Citations stored unverified (saved where the text was missing) whose excerpt is found now.
     found_unverified: list[Citation] = field(default_factory=list)
+    # Verified citations whose stored locator is not where the excerpt is found now (located
+    # before the locator existed, or the text's headings changed); ``locator`` holds the new one.
+    relocated: list[Citation] = field(default_factory=list)
 
 
 def _label(content_type: ContentType, object_id: int, instance=None) -> str:
@@ -144,13 +150,23 @@ def _label(content_type: ContentType, object_id: int, instance=None) -> str:
 
 
 def mark_verified(citations) -> int:
-    """Stamp citations that :func:`verify_citations` just found in their text, through the write path."""
+    """Stamp citations that :func:`verify_citations` just found in their text (with the locator it
+    found), through the write path."""
     from . import services
 
     now = timezone.now()
     for citation in citations:
         citation.verified_at = now
         services.save(citation, validate=False)  # checked a moment ago, maybe against --sources
+    return len(citations)
+
+
+def save_locators(citations) -> int:
+    """Store the locators :func:`verify_citations` found for verified citations, through the write path."""
+    from . import services
+
+    for citation in citations:
+        services.save(citation, validate=False)
     return len(citations)
 
 
@@ -173,8 +189,13 @@ def verify_citations(sources_dir: Path) -> VerificationReport:
         if document is None:
             continue
         if occurs_in(citation.excerpt, document):
+            where = locate(citation.excerpt, document)[: Citation._meta.get_field("locator").max_length]
             if citation.verified_at is None:
+                citation.locator = where
                 report.found_unverified.append(citation)
+            elif citation.locator != where:
+                citation.locator = where
+                report.relocated.append(citation)
         else:
             key = (citation.content_type_id, citation.object_id)
             if key not in instances:

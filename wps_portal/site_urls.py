@@ -7,7 +7,7 @@ from . import views
 source_patterns = (
     [
         path("", views.SourceListView.as_view(), name="list"),
-        path("<slug:key>/", views.source_detail, name="detail"),
+        path("<slug:key>/", views.SourceDetailView.as_view(), name="detail"),
     ],
     "sources",
 )

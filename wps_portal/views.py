@@ -12,13 +12,14 @@ import functools
 
 from django.apps import apps
 from django.db.models import Count, Q
-from django.http import QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, QueryDict
+from django.shortcuts import render
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.generic import DetailView, TemplateView
 
+from . import citing, linked_data
 from .cache import CachedCountPaginator
 from .choices import Status
 from .filtersets import ORDERING_PARAMS, SEARCH_PARAMS, SourceDocumentFilterSet
@@ -286,12 +287,45 @@ def sort_options(filterset):
     return [(value, label) for value, label in sort.extra.get("choices", ()) if value]
 
 
-class RecordDetailView(DetailView):
+class CitableDetailView(DetailView):
+    """Any detail page: "Cite this" (the formatted citation, with ``?format=csl-json``,
+    ``bibtex`` or ``ris`` downloads at the page's own address), the record's downloads (its API
+    formats, the citation formats) with ``<link rel="alternate">`` in the head, and its
+    schema.org JSON-LD. An unknown ``format`` is a 400 naming the parameter."""
+
+    context_object_name = "object"
+
+    def get(self, request, *args, **kwargs):
+        wanted = request.GET.get(citing.FORMAT_PARAM)
+        if wanted is None:
+            return super().get(request, *args, **kwargs)
+        if wanted not in citing.CITE_FORMATS:
+            message = _("Ignored format=%(value)s: not a citation format; allowed: %(allowed)s.") % {
+                "value": wanted,
+                "allowed": ", ".join(citing.CITE_FORMATS),
+            }
+            return render(request, "request_refused.html", {"message": message}, status=400)
+        self.object = self.get_object()
+        if getattr(self.object, "is_published", True) is False:
+            raise Http404(_("A draft has no citation: publish it first."))
+        return citing.cite_response(self.object, request, wanted)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        references = citing.references(self.object, self.request)
+        context.update(
+            cite_text=citing.formatted(references[0]),
+            cite_sources=[citing.formatted(ref) for ref in references[1:]],
+            downloads=citing.record_downloads(self.object, self.request),
+            linked_data=linked_data.script(linked_data.describe(self.object, self.request)),
+        )
+        return context
+
+
+class RecordDetailView(CitableDetailView):
     """A record's page: published records for everyone, drafts too for staff who may view them in
     the admin (``visible_to``), on the same layout, under a "Draft — not public" banner. The
     queryset comes from the model's ``for_detail_page()``."""
-
-    context_object_name = "object"
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user).for_detail_page()
@@ -299,6 +333,9 @@ class RecordDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["draft_preview"] = not self.object.is_published
+        if context["draft_preview"]:
+            # A draft is not public: nothing on its page tells machines about it or offers it.
+            context.update(linked_data="", downloads=[], cite_text="", cite_sources=[])
         return context
 
 
@@ -353,13 +390,20 @@ def home(request):
     approach_groups = {}  # {plural heading of a kind: its approaches}, in the approaches' order
     for approach in Approach.objects.published():
         approach_groups.setdefault(approach.kind_plural_display, []).append(approach)
+    countries = list(
+        Country.objects.annotate(partner_count=published_partners)
+        .filter(partner_count__gt=0)
+        .order_by("-partner_count", "name")
+    )
+    covered = sorted(countries, key=lambda country: country.name)
     context = {
+        "linked_data": linked_data.script(
+            linked_data.dataset(request, countries=covered, sources=SourceDocument.objects.all())
+        ),
         "counts": counts,
         # The about text names the number of documents the records are drawn from.
         "source_count": SourceDocument.objects.count(),
-        "countries": Country.objects.annotate(partner_count=published_partners)
-        .filter(partner_count__gt=0)
-        .order_by("-partner_count", "name"),
+        "countries": countries,
         "approach_groups": list(approach_groups.items()),
         "case_studies": CaseStudy.objects.published().with_related(),
         "programmes": Programme.objects.published().for_list_page(),
@@ -386,20 +430,23 @@ class SourceListView(FilteredListView):
         )
 
 
-def source_detail(request, key):
-    source = get_object_or_404(SourceDocument, key=key)
-    groups = {}
-    for citation in source.citations.with_records():
-        meta = citation.content_type.model_class()._meta
-        groups.setdefault(meta.verbose_name_plural, []).append(citation)
-    return render(
-        request,
-        "sources/detail.html",
-        {
-            "object": source,
-            "groups": sorted(groups.items(), key=lambda item: str(item[0])),
-            "count": sum(len(g) for g in groups.values()),
+class SourceDetailView(CitableDetailView):
+    """A source document's page: the records citing it, grouped by kind."""
+
+    model = SourceDocument
+    slug_field = slug_url_kwarg = "key"
+    template_name = "sources/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        groups = {}
+        for citation in self.object.citations.with_records():
+            meta = citation.content_type.model_class()._meta
+            groups.setdefault(meta.verbose_name_plural, []).append(citation)
+        context.update(
+            groups=sorted(groups.items(), key=lambda item: str(item[0])),
+            count=sum(len(g) for g in groups.values()),
             # A record quoting the document twice is one record citing it.
-            "record_count": len({(c.content_type_id, c.object_id) for g in groups.values() for c in g}),
-        },
-    )
+            record_count=len({(c.content_type_id, c.object_id) for g in groups.values() for c in g}),
+        )
+        return context

@@ -277,15 +277,24 @@ def activity_rows(chunks, fields, request):
                         "source": {"key": key, "title": title, "url": urls["source"].format(key)},
                         "excerpt": excerpt,
                         "section": section,
+                        "locator": locator,
                         "verified": verified_at is not None,
                         "verified_at": timestamp(verified_at) if verified_at else None,
                     },
                 )
-                for a, key, title, excerpt, section, verified_at in Citation.objects.filter(
+                for a, key, title, excerpt, section, locator, verified_at in Citation.objects.filter(
                     content_type=content_type, object_id__in=ids
                 )
                 .order_by("order", "pk")
-                .values_list("object_id", "source__key", "source__title", "excerpt", "section", "verified_at")
+                .values_list(
+                    "object_id",
+                    "source__key",
+                    "source__title",
+                    "excerpt",
+                    "section",
+                    "locator",
+                    "verified_at",
+                )
             )
         for row in chunk:
             pk, slug = row["pk"], row["slug"]

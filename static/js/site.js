@@ -36,4 +36,24 @@
       target.focus({ preventScroll: true });
     }
   });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    // "Cite this": a button that copies the citation (the text stays selectable without it).
+    document.querySelectorAll(".cite-text[data-copy-label]").forEach(function (text) {
+      if (!navigator.clipboard) {
+        return;
+      }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-button";
+      button.textContent = text.dataset.copyLabel;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(text.textContent.trim()).then(function () {
+          button.textContent = text.dataset.copiedLabel;
+          setTimeout(function () { button.textContent = text.dataset.copyLabel; }, 2000);
+        });
+      });
+      text.insertAdjacentElement("afterend", button);
+    });
+  });
 })();

@@ -301,6 +301,8 @@ def _field_names(serializer_class) -> tuple[str, ...]:
 
 class SourceDocumentSerializer(BaseSerializer):
     url = detail_url("source", "key")
+    # Where the document itself can be read online (empty: not known); ``url`` is its API address.
+    document_url = serializers.URLField(source="url", read_only=True)
     html_url = HtmlUrlField()
     date = PartialDateField("date", "date_precision", read_only=True)
     lookup_field = "key"
@@ -316,6 +318,7 @@ class SourceDocumentSerializer(BaseSerializer):
             "date_precision",
             "date_note",
             "description",
+            "document_url",
             "url",
             "html_url",
         ]
@@ -332,8 +335,8 @@ class CitationSerializer(RefusesUnknownInput, serializers.ModelSerializer):
 
     class Meta:
         model = Citation
-        fields = ["source", "excerpt", "section", "verified", "verified_at"]
-        read_only_fields = ["verified_at"]
+        fields = ["source", "excerpt", "section", "locator", "verified", "verified_at"]
+        read_only_fields = ["locator", "verified_at"]
 
     def validate(self, attrs):
         citation = Citation(**require(attrs, "source", "excerpt"))
@@ -341,7 +344,7 @@ class CitationSerializer(RefusesUnknownInput, serializers.ModelSerializer):
             citation.full_clean(exclude=["content_type", "object_id", "order"], validate_constraints=False)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
-        return {**attrs, "verified_at": citation.verified_at}
+        return {**attrs, "verified_at": citation.verified_at, "locator": citation.locator}
 
 
 def write_citations(record, items: list[dict]) -> list:
