@@ -585,7 +585,7 @@ SUMS = "SHA256SUMS"
 
 
 def releases_dir() -> Path:
-    return Path(getattr(settings, "RELEASES_DIR", settings.BASE_DIR / "releases"))
+    return Path(settings.RELEASES_DIR)
 
 
 def build(output: Path | str | None = None, *, date: str | None = None) -> Release:
@@ -642,13 +642,18 @@ def build(output: Path | str | None = None, *, date: str | None = None) -> Relea
             ],
         }
         (work / MANIFEST).write_text(_json(manifest, indent=2) + "\n")
-        if target.exists():
+        existing = load(target)
+        if existing is not None and existing.version == version:  # another worker was first
+            return existing
+        if target.exists():  # --output pointed at an older release: replaced whole
             shutil.rmtree(target)
         try:
             os.replace(work, target)
-        except OSError:  # another process moved the same release in first
-            if not (target / MANIFEST).is_file():
+        except OSError:  # another worker moved the same release in meanwhile
+            existing = load(target)
+            if existing is None or existing.version != version:
                 raise
+            return existing
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return Release(version, date, target, manifest)
