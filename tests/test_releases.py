@@ -362,3 +362,11 @@ def test_every_page_links_the_data_page_and_the_api_root_does_too(client):
 def test_the_tables_cover_every_curated_model():
     modelled = {t.model for t in releases.tables() if not t.auto_through}
     assert modelled == set(releases.released_models())
+
+
+def test_the_openapi_schema_states_the_licence():
+    schema = APIClient().get(f"{API}schema/", {"format": "json"}).json()
+    assert schema["info"]["license"] == {
+        "name": "CC BY 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    }
