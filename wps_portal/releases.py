@@ -33,6 +33,7 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import translation
 
 from .history import has_history
@@ -280,9 +281,29 @@ def _record_key(table: Table, row: dict) -> str:
     return "/".join(str(row[c]) for c in table.primary_key)
 
 
+@contextmanager
+def one_snapshot():
+    """The block's reads see one committed state (a curator's edit during a build cannot leave a
+    citation without its record): a transaction, at REPEATABLE READ on PostgreSQL. Inside a
+    transaction already (a request: ``ConsistentReadMiddleware``), that one."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
 def collect() -> tuple[dict[str, list[dict]], str | None]:
     """Every table's published rows (dicts of column → value, sorted by key), and the date of the
     latest change of any record released (ISO), the release's default date."""
+    with one_snapshot():
+        return _collect()
+
+
+def _collect() -> tuple[dict[str, list[dict]], str | None]:
     all_tables = tables()
     by_model = {t.model: t for t in all_tables}
     keys: dict[type, dict[int, object]] = {}  # model → pk → key value (single) or joined key
