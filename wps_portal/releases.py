@@ -56,7 +56,6 @@ SKIPPED_FIELDS = {"id", "status", "search_text", "created", "updated"}
 POSITION = "position"
 NAME = "wps-portal"
 TITLE = ATTRIBUTION
-HOMEPAGE = "https://github.com/unwomen/wps-portal"  # where CITATION.cff points; see README
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
@@ -406,15 +405,23 @@ def _json(value, indent=None) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=indent, separators=None)
 
 
+def site_url(path: str = "") -> str | None:
+    """The public address of ``path`` on the portal (``SITE_URL``), or None where it is not set: a
+    release never takes its host from a request, so its bytes do not depend on who asked."""
+    base = settings.SITE_URL.rstrip("/")
+    return f"{base}{path}" if base else None
+
+
 def sources_of(data) -> list[dict]:
-    return [
-        {
-            "title": s["title"],
-            "path": f"/sources/{s['key']}/",
-            **({"version": s["date"]} if s["date"] else {}),
-        }
-        for s in data.get(_source_table(), [])
-    ]
+    sources = []
+    for source in data.get(_source_table(), []):
+        entry = {"title": source["title"]}
+        if url := site_url(f"/sources/{source['key']}/"):
+            entry["path"] = url
+        if source["date"]:
+            entry["version"] = source["date"]
+        sources.append(entry)
+    return sources
 
 
 def _source_table() -> str:
@@ -471,7 +478,7 @@ def datapackage(version: str, date: str, data) -> dict:
         ),
         "version": version,
         "created": f"{date}T00:00:00Z",
-        "homepage": HOMEPAGE,
+        **({"homepage": site_url("/data/")} if site_url() else {}),
         "licenses": [{"name": LICENCE["id"], "path": LICENCE["url"], "title": LICENCE["name"]}],
         "sources": sources_of(data),
         "contributors": contributors_of(data),
@@ -513,7 +520,7 @@ def citation_cff(version: str | None, date: str | None) -> str:
         "authors:",
         '  - name: "WPS Portal"',
         f"license: {LICENCE['id']}",
-        f'url: "{HOMEPAGE}"',
+        *([f'url: "{site_url("/data/")}"'] if site_url() else []),
         "keywords:",
         '  - "women, peace and security"',
         '  - "UNSCR 1325"',
@@ -581,7 +588,7 @@ def _datasette_metadata(version, date) -> dict:
         "license": LICENCE["title"],
         "license_url": LICENCE["url"],
         "source": "WPS Portal",
-        "source_url": HOMEPAGE,
+        **({"source_url": site_url("/data/")} if site_url() else {}),
         "databases": {
             f"{NAME}-{version}": {
                 "tables": {t.name: {"description": t.description} for t in tables()},
@@ -617,7 +624,8 @@ def build(output: Path | str | None = None, *, date: str | None = None) -> Relea
     data, latest = collect()
     date = date or latest or "1970-01-01"
     datetime.date.fromisoformat(date)  # a bad --date is refused here
-    digest = content_hash(data)
+    # The address is in the files (links), so it is part of what the version names.
+    digest = content_hash({"site_url": site_url() or "", "tables": data})
     version = f"{date}-{digest[:8]}"
     target = Path(output) if output else releases_dir() / version
     if (target / MANIFEST).is_file():

@@ -198,6 +198,9 @@ SOURCES_DIR = Path(os.environ.get("SOURCES_DIR", BASE_DIR.parent / "shared" / "s
 # Where whole-dataset releases are built (build_release's default output, and the cache /data/
 # serves from; wps_portal.releases). Git-ignored; anything in it can be deleted and is rebuilt.
 RELEASES_DIR = Path(os.environ.get("RELEASES_DIR", BASE_DIR / "releases"))
+# The portal's public address (https://…), for links in files built without a request: a
+# release's homepage, source links and CITATION.cff url. Empty: those links are left out.
+SITE_URL = os.environ.get("SITE_URL", "").strip()
 
 # Bulk import in the admin (django-import-export; see wps_portal/imports.py): each import runs in
 # one transaction, rolled back when any row is invalid. Who may import: ImportAdminMixin.
