@@ -33,8 +33,9 @@ def build(directory, **kwargs) -> releases.Release:
 
 
 @pytest.fixture(scope="module")
-def corpus_release(django_db_blocker, tmp_path_factory):
-    """One release of the corpus, shared by the read-only tests of this module."""
+def corpus_release(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One release of the corpus (the test database's: ``django_db_setup`` first), shared by the
+    read-only tests of this module."""
     with django_db_blocker.unblock():
         return build(tmp_path_factory.mktemp("release") / "corpus")
 
