@@ -104,4 +104,4 @@ bench-scale: install
 	$(PY) scripts/bench_scale.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles $(NODE_TOOLS)/node_modules .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles releases $(NODE_TOOLS)/node_modules .pytest_cache .ruff_cache

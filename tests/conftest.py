@@ -98,6 +98,13 @@ def written_sources(tmp_path):
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def releases_dir(tmp_path_factory):
+    """Releases /data/ builds go to a folder of the session, not the checkout's releases/."""
+    settings.RELEASES_DIR = tmp_path_factory.mktemp("releases")
+    return settings.RELEASES_DIR
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Counts are cached across requests (wps_portal.cache); each test starts from an empty cache,

@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from wps_portal.licence import LICENCE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # ---------------------------------------------------------------------------------------------
@@ -193,6 +195,12 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 # Where the corpus (fixtures/) and the source documents live.
 CORPUS_DIR = Path(os.environ.get("CORPUS_DIR", BASE_DIR / "fixtures"))
 SOURCES_DIR = Path(os.environ.get("SOURCES_DIR", BASE_DIR.parent / "shared" / "sources"))
+# Where whole-dataset releases are built (build_release's default output, and the cache /data/
+# serves from; wps_portal.releases). Git-ignored; anything in it can be deleted and is rebuilt.
+RELEASES_DIR = Path(os.environ.get("RELEASES_DIR", BASE_DIR / "releases"))
+# The portal's public address (https://…), for links in files built without a request: a
+# release's homepage, source links and CITATION.cff url. Empty: those links are left out.
+SITE_URL = os.environ.get("SITE_URL", "").strip()
 
 # Bulk import in the admin (django-import-export; see wps_portal/imports.py): each import runs in
 # one transaction, rolled back when any row is invalid. Who may import: ImportAdminMixin.
@@ -230,6 +238,8 @@ SPECTACULAR_SETTINGS = {
         "its citations."
     ),
     "VERSION": "1.0.0",
+    # The portal's data licence (wps_portal.licence, the one definition), in the schema's info.
+    "LICENSE": {"name": LICENCE["title"], "url": LICENCE["url"]},
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

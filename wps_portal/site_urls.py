@@ -16,6 +16,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("sources/", include(source_patterns)),
+    path("data/", views.data_page, name="data"),
+    path("data/<str:version>/<str:name>", views.data_download, name="data-download"),
     # Each app's pages under their paths (/partners/, /countries/, /activities/…), by module name:
     # this lowest layer imports none of the apps.
     path("", include("partners.urls")),

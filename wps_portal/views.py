@@ -9,10 +9,11 @@ parameters are the API's: the "Download CSV" link is the API list URL with the s
 from __future__ import annotations
 
 import functools
+import json
 
 from django.apps import apps
 from django.db.models import Count, Q
-from django.http import Http404, QueryDict
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import render
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.translation import gettext_lazy as _
@@ -450,3 +451,59 @@ class SourceDetailView(CitableDetailView):
             record_count=len({(c.content_type_id, c.object_id) for g in groups.values() for c in g}),
         )
         return context
+
+
+# -- whole-dataset releases (wps_portal.releases) --------------------------------------------------
+
+RELEASE_MEDIA_TYPES = {
+    ".zip": "application/zip",
+    ".sqlite": "application/vnd.sqlite3",
+    ".json": "application/json",
+    ".cff": "text/plain; charset=utf-8",
+    "": "text/plain; charset=utf-8",  # SHA256SUMS
+}
+
+
+def data_page(request):
+    """What a release holds, its licence, how to cite it, and the current release's downloads."""
+    from .releases import SUMS, current_release, file_names
+
+    release = current_release()
+    package = json.loads((release.directory / file_names(release.version)["datapackage"]).read_text())
+    rows = {t["name"]: t["rows"] for t in release.manifest["tables"]}
+    resources = [{**r, "rows": rows[r["name"]]} for r in package["resources"]]
+    files = {f["kind"]: f for f in release.files}
+    return render(
+        request,
+        "data.html",
+        {
+            "release": release,
+            "package": package,
+            "resources": resources,
+            "files": files,
+            "sums": SUMS,
+            "api_url": reverse("api:root"),
+            "citation": (release.directory / file_names(release.version)["citation"]).read_text(),
+        },
+    )
+
+
+def data_download(request, version, name):
+    """One file of the current release; an earlier version's URL says where the current one is."""
+    from .releases import SUMS, current_release
+
+    release = current_release()
+    names = {f["name"] for f in release.files} | {SUMS}
+    if version != release.version or name not in names:
+        return render(
+            request, "data_missing.html", {"version": version, "name": name, "release": release}, status=404
+        )
+    path = release.directory / name
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=path.suffix in (".zip", ".sqlite"),
+        filename=name,
+        content_type=RELEASE_MEDIA_TYPES.get(path.suffix, "application/octet-stream"),
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from wps_portal import services
 from wps_portal.filtersets import SourceDocumentFilterSet
+from wps_portal.licence import LICENCE
 from wps_portal.models import SourceDocument, may_preview, public_records
 from wps_portal.services import Via
 
@@ -220,6 +221,9 @@ class APIRootView(APIView):
         links["schema"] = reverse("api:schema", request=request)
         links["docs"] = reverse("api:swagger-ui", request=request)
         links["redoc"] = reverse("api:redoc", request=request)
+        # The whole dataset as versioned files, and the terms of the portal's data.
+        links["data"] = reverse("data", request=request)
+        links["licence"] = LICENCE["url"]
         return Response(links)
 
 
