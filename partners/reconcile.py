@@ -8,9 +8,11 @@ stems, typos. Only published partners are candidates.
 
 Scores run from 0 to 100. A name, acronym or alias equal to the query (after the search's
 folding) scores 100; other candidates score the engine's relevance scaled to 0–90, in the engine's
-order. Each ``properties`` constraint a candidate meets adds 5 (at most 100); one it contradicts
-takes nothing away but rules out ``match``. ``match`` is true for the one candidate whose name
-equals the query and that contradicts no constraint, when no other candidate's name also does.
+order. Each ``properties`` constraint a candidate meets adds 5 (at most 100); a candidate that
+contradicts any has its score halved (the Agency for Gender Equality asked for in BA is the
+Bosnian one, not the Kosovo agency of exactly that name) and is never a ``match``. ``match`` is
+true for the one candidate whose name equals the query and that contradicts no constraint, when
+no other candidate's name also does.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ MAX_QUERY_LENGTH = 500
 EXACT_SCORE = 100.0
 RANKED_SCORE = 90.0  # the best score a candidate whose name is not the query can have
 PROPERTY_BONUS = 5.0
+CONTRADICTED_FACTOR = 0.5
 # engine.run's relevance of a record matching every word, in its name, as a phrase, with the best
 # database score (4 + 3 + 2 + 2 + 1): the scale of RANKED_SCORE.
 MAX_RELEVANCE = 12.0
@@ -228,10 +231,12 @@ def _candidates(query: Query, hits, partners, countries) -> list[dict]:
                 score = min(EXACT_SCORE, score + PROPERTY_BONUS)
             else:
                 contradicted = True
+        if contradicted:
+            score = round(score * CONTRADICTED_FACTOR, 2)
         rows.append((score, exact, -order, partner, features, contradicted))
     rows.sort(key=lambda r: (r[0], r[1], r[2]), reverse=True)
-    rows = rows[: query.limit]
     exact_rows = [r for r in rows if r[1]]
+    rows = rows[: query.limit]
     result = []
     for score, exact, _order, partner, features, contradicted in rows:
         result.append(
