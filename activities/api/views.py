@@ -1,6 +1,6 @@
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers
 from rest_framework.decorators import action
 
@@ -109,7 +109,6 @@ class PhaseViewSet(BaseViewSet):
     csv_filename = "phases"
 
 
-@extend_schema_view(list=extend_schema(responses={(200, "application/json"): ActivitySerializer(many=True)}))
 class ActivityViewSet(IATIMixin, BaseViewSet):
     """Activities: monitoring reports, dialogues, trainings, campaigns… with who took part.
 
@@ -123,6 +122,9 @@ class ActivityViewSet(IATIMixin, BaseViewSet):
     csv_filename = "activities"
     renderer_classes = [*BaseViewSet.renderer_classes, IATIRenderer]
     iati_list = True
+    format_help = {
+        "iati": "iati: the matching published activities and their programmes as IATI activity XML (2.03)."
+    }
 
     def list(self, request, *args, **kwargs):
         renderer = getattr(request, "accepted_renderer", None)

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -68,52 +68,38 @@ CANDIDATE = {
         },
     },
 }
+MANIFEST = {
+    "type": "object",
+    "title": "Manifest",
+    "required": ["versions", "name", "identifierSpace", "schemaSpace"],
+    "properties": {
+        "versions": {"type": "array", "items": {"type": "string"}},
+        "name": {"type": "string"},
+        "identifierSpace": {"type": "string"},
+        "schemaSpace": {"type": "string"},
+        "documentation": {"type": "string"},
+        "defaultTypes": {"type": "array", "items": {"type": "object"}},
+        "view": {"type": "object", "properties": {"url": {"type": "string"}}},
+    },
+}
+RESULTS = {
+    "type": "object",
+    "title": "Results",
+    "additionalProperties": {
+        "type": "object",
+        "required": ["result"],
+        "properties": {"result": {"type": "array", "items": CANDIDATE}},
+    },
+}
 RECONCILE_RESPONSES = {
-    200: {
-        "description": "The manifest (no `queries`), or each query id with its ranked candidates.",
-        "content": {
-            "application/json": {
-                "schema": {
-                    "oneOf": [
-                        {
-                            "type": "object",
-                            "title": "Manifest",
-                            "required": ["versions", "name", "identifierSpace", "schemaSpace"],
-                            "properties": {
-                                "versions": {"type": "array", "items": {"type": "string"}},
-                                "name": {"type": "string"},
-                                "identifierSpace": {"type": "string"},
-                                "schemaSpace": {"type": "string"},
-                                "documentation": {"type": "string"},
-                                "defaultTypes": {"type": "array", "items": {"type": "object"}},
-                                "view": {"type": "object", "properties": {"url": {"type": "string"}}},
-                            },
-                        },
-                        {
-                            "type": "object",
-                            "title": "Results",
-                            "additionalProperties": {
-                                "type": "object",
-                                "required": ["result"],
-                                "properties": {"result": {"type": "array", "items": CANDIDATE}},
-                            },
-                        },
-                    ]
-                }
-            }
-        },
-    },
-    400: {
-        "description": "`queries` is not a batch of valid queries; the message names the query and key.",
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                }
-            }
-        },
-    },
+    (200, "application/json"): OpenApiResponse(
+        {"oneOf": [MANIFEST, RESULTS]},
+        description="The manifest (no `queries`), or each query id with its ranked candidates.",
+    ),
+    (400, "application/json"): OpenApiResponse(
+        {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        description="`queries` is not a batch of valid queries; the message names the query and key.",
+    ),
 }
 
 
