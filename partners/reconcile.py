@@ -100,15 +100,17 @@ def _query(key, value) -> Query:
     def bad(message, **values):
         return BadQuery(f"{key}: " + message % values)
 
+    def known(given, allowed, message):
+        unknown = sorted(set(given) - set(allowed))
+        if unknown:
+            raise bad(message, names=", ".join(unknown), allowed=", ".join(sorted(allowed)))
+
     if not isinstance(value, dict):
         raise bad(_("a query is an object with a query string."))
-    unknown = sorted(set(value) - QUERY_KEYS)
-    if unknown:
-        raise bad(
-            _("unknown key(s) %(keys)s; allowed: %(allowed)s."),
-            keys=", ".join(unknown),
-            allowed=", ".join(sorted(QUERY_KEYS)),
-        )
+    known(value, QUERY_KEYS, _("unknown key(s) %(names)s; allowed: %(allowed)s."))
+    strict = value.get("type_strict", "any")
+    if strict not in TYPE_STRICT:
+        raise bad(_("type_strict must be any, should or all."))
     text = value.get("query", "")
     if not isinstance(text, str):
         raise bad(_("query must be a string."))
@@ -129,23 +131,12 @@ def _query(key, value) -> Query:
         allowed = {t["id"] for t in types()}
         if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
             raise bad(_("type must be a type id or a list of them."))
-        unknown = sorted(set(kinds) - allowed)
-        if unknown:
-            raise bad(
-                _("unknown type(s) %(types)s; allowed: %(allowed)s."),
-                types=", ".join(unknown),
-                allowed=", ".join(sorted(allowed)),
-            )
-        strict = value.get("type_strict", "any")
-        if strict not in TYPE_STRICT:
-            raise bad(_("type_strict must be any, should or all."))
+        known(kinds, allowed, _("unknown type(s) %(names)s; allowed: %(allowed)s."))
         kinds = set(kinds)
         if ANY_TYPE in kinds or not kinds:
             kinds = None
         elif strict == "all" and len(kinds) > 1:
             kinds = set()  # a partner has one kind: none has them all
-    elif "type_strict" in value and value["type_strict"] not in TYPE_STRICT:
-        raise bad(_("type_strict must be any, should or all."))
 
     properties = []
     given = value.get("properties", [])
@@ -154,12 +145,7 @@ def _query(key, value) -> Query:
     for item in given:
         if not isinstance(item, dict) or set(item) != {"pid", "v"} or not isinstance(item["pid"], str):
             raise bad(_("each property is an object with exactly pid and v."))
-        if item["pid"] not in PROPERTIES:
-            raise bad(
-                _("unknown property %(pid)s; allowed: %(allowed)s."),
-                pid=item["pid"],
-                allowed=", ".join(PROPERTIES),
-            )
+        known([item["pid"]], PROPERTIES, _("unknown property %(names)s; allowed: %(allowed)s."))
         values = item["v"] if isinstance(item["v"], list) else [item["v"]]
         texts = []
         for v in values:

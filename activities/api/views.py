@@ -1,4 +1,5 @@
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers
@@ -52,7 +53,7 @@ class IATIMixin:
         key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         record = self.get_serializer_class().Meta.model.objects.published().filter(slug=key).first()
         if record is None:
-            raise Http404(f"No published record with the key {key}.")
+            raise Http404(_("No published record with the key %(key)s.") % {"key": key})
         return record
 
     def iati_document(self, programmes, activities, filename, stream=False):
