@@ -59,7 +59,7 @@ def test_vocabulary_filters_are_documented_with_their_allowed_values(schema):
     assert "training" in activity["type"]["schema"]["items"]["enum"]
     assert activity["year_from"]["schema"] == {"type": "integer", "minimum": 1900, "maximum": 2100}
     assert "/api/v1/countries/" in activity["country"]["description"]
-    assert activity["format"]["schema"]["enum"] == ["json", "csv"]
+    assert activity["format"]["schema"]["enum"] == ["json", "csv", "iati"]
     for name in ("q", "search", "page", "page_size", "fields", "omit", "brief", "partner", "phase",
                  "programme", "approach", "role", "year_to"):  # fmt: skip
         assert activity[name]["schema"].get("type"), name

@@ -1,9 +1,10 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .views import CountryViewSet, PartnerViewSet
+from .views import CountryViewSet, PartnerViewSet, ReconcileView
 
 router = SimpleRouter()
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("countries", CountryViewSet, basename="country")
 
-urlpatterns = router.urls
+urlpatterns = [path("reconcile/", ReconcileView.as_view(), name="reconcile"), *router.urls]

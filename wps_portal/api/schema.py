@@ -69,12 +69,19 @@ class AutoSchema(_AutoSchema):
             ),
         ]
         if self._is_list_view():
+            formats = [r.format for r in self.view.get_renderers() if r.format != "api"]
+            extra = getattr(self.view, "format_help", {})
             parameters.append(
                 OpenApiParameter(
                     "format",
-                    {"type": "string", "enum": ["json", "csv"]},
-                    description="csv: every matching row (all pages), streamed; flat columns, related "
-                    'records by their key, lists joined with "; ". Also chosen with Accept: text/csv.',
+                    {"type": "string", "enum": formats},
+                    description=" ".join(
+                        [
+                            "csv: every matching row (all pages), streamed; flat columns, related "
+                            'records by their key, lists joined with "; ". Also chosen with Accept: text/csv.',
+                            *(extra[f] for f in formats if f in extra),
+                        ]
+                    ),
                 )
             )
         return parameters
@@ -82,8 +89,9 @@ class AutoSchema(_AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for content in (r.get("content", {}) for r in responses.values()):
-            if "text/csv" in content:
-                content["text/csv"] = {"schema": {"type": "string"}}
+            for media_type in content:
+                if media_type in ("text/csv", "application/xml"):  # files, not JSON
+                    content[media_type] = {"schema": {"type": "string"}}
         if not hasattr(self.view, "get_serializer_class"):
             return responses
 

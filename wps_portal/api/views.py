@@ -121,7 +121,8 @@ class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             if getattr(self, "action", None) != "list":
                 raise
             value = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE, "")
-            raise ValidationError({"format": [f"{value} is not a format; allowed: json, csv."]}) from None
+            allowed = ", ".join(r.format for r in self.get_renderers() if r.format != "api")
+            raise ValidationError({"format": [f"{value} is not a format; allowed: {allowed}."]}) from None
 
     def list(self, request, *args, **kwargs):
         renderer = getattr(request, "accepted_renderer", None)
@@ -146,11 +147,11 @@ class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        # Errors are JSON whatever format was asked for (a CSV of an error helps nobody).
+        # Errors are JSON whatever format was asked for (a CSV or XML of an error helps nobody).
         if (
             isinstance(response, Response)
             and response.status_code >= 400
-            and isinstance(response.accepted_renderer, CSVRenderer)
+            and not isinstance(response.accepted_renderer, (JSONRenderer, BrowsableAPIRenderer))
         ):
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
@@ -162,7 +163,8 @@ class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         response = super().dispatch(request, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.streaming:
             patch_vary_headers(response, ["Accept"])
-            response.render()
+            if isinstance(response, Response):  # a plain HttpResponse (IATI XML) is rendered already
+                response.render()
             set_response_etag(response)
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
