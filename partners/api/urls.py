@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from wps_portal.api.routers import Router
 
 from .views import CountryViewSet, PartnerViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("countries", CountryViewSet, basename="country")
 

@@ -1,0 +1,19 @@
+"""The API's router: DRF's SimpleRouter, plus a path of its own for each export format of a list.
+
+``/api/v1/activities.csv`` is the activities list as CSV (every matching row, streamed): the same
+view as ``/api/v1/activities/?format=csv``, but a distinct operation in the OpenAPI schema, with
+only its own media type, so a generated client never parses a CSV as JSON.
+"""
+
+from django.urls import re_path
+from rest_framework.routers import SimpleRouter
+
+
+class Router(SimpleRouter):
+    def get_urls(self):
+        urls = super().get_urls()
+        for prefix, viewset, basename in self.registry:
+            for fmt in getattr(viewset, "export_formats", ()):
+                view = viewset.as_view({"get": "list"}, export_format=fmt)
+                urls.append(re_path(rf"^{prefix}\.{fmt}$", view, name=f"{basename}-list-{fmt}"))
+        return urls
