@@ -60,7 +60,10 @@ def main(base_url: str) -> None:
     assert isinstance(activity, Activity)
     roles = sorted({participant.role.value for participant in activity.participants})
     notes = [participant.note for participant in activity.participants]
-    check(activity.slug == newest.results[0].slug, f"one activity: {activity.title} ({roles}, {len(notes)} notes)")
+    check(
+        activity.slug == newest.results[0].slug,
+        f"one activity: {activity.title} ({roles}, {len(notes)} notes)",
+    )
     excerpts = [citation.excerpt for citation in activity.citations]
     check(all(excerpts) and all(c.source.key for c in activity.citations), "citations name their sources")
 

@@ -134,8 +134,7 @@ class AutoSchema(_AutoSchema):
                 field_list,
                 style="form",
                 explode=False,
-                description="All fields but these (comma-separated, or the parameter repeated)."
-                + PROJECTION,
+                description="All fields but these (comma-separated, or the parameter repeated)." + PROJECTION,
             ),
             OpenApiParameter(
                 "brief",

@@ -4,8 +4,8 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
-from .routers import Router
 
+from .routers import Router
 from .views import APIRootView, SchemaView, SourceDocumentViewSet
 
 app_name = "api"
