@@ -33,8 +33,10 @@ def projection_aware_schema_conformance(ctx, response, case):
     projected = {
         name: query[name] for name in PROJECTIONS if query.get(name) not in (None, "", [], False, "false")
     }
-    if not projected or response.status_code != 200:
-        return response_schema_conformance(ctx, response, case)
+    content_type = response.headers.get("content-type", [""])
+    content_type = content_type[0] if isinstance(content_type, list) else content_type
+    if not projected or response.status_code != 200 or not content_type.startswith("application/json"):
+        return response_schema_conformance(ctx, response, case)  # a CSV's schema is a string
     records = _records(json.loads(response.content))
     chosen, omitted = _names(projected.get("fields", [])), _names(projected.get("omit", []))
     for record in records:

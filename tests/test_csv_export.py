@@ -173,3 +173,11 @@ def test_no_cell_can_run_as_a_formula():
     row = next(r for r in rows if r["slug"] == partner.slug)
     assert row["description"] == "'" + partner.description
     assert row["acronym"] == "'@SUM"
+
+
+def test_the_list_pages_link_a_csv_for_excel_with_the_same_rows(client):
+    page = client.get("/partners/?country=BA").content.decode()
+    plain = re.search(r'class="button download" href="([^"]+)"', page)[1].replace("&amp;", "&")
+    excel = re.search(r'class="download-excel" href="([^"]+)"', page)[1].replace("&amp;", "&")
+    api = APIClient()
+    assert csv_text(api, excel) == BOM + csv_text(api, plain)

@@ -9,11 +9,19 @@ from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 
+def export_urls(prefix: str, make_view, formats, name: str) -> list:
+    """``<prefix>.<format>`` for each export format, served by ``make_view(format)``."""
+    return [re_path(rf"^{prefix}\.{fmt}$", make_view(fmt), name=f"{name}-{fmt}") for fmt in formats]
+
+
 class Router(SimpleRouter):
     def get_urls(self):
         urls = super().get_urls()
         for prefix, viewset, basename in self.registry:
-            for fmt in getattr(viewset, "export_formats", ()):
-                view = viewset.as_view({"get": "list"}, export_format=fmt)
-                urls.append(re_path(rf"^{prefix}\.{fmt}$", view, name=f"{basename}-list-{fmt}"))
+            urls += export_urls(
+                prefix,
+                lambda fmt, viewset=viewset: viewset.as_view({"get": "list"}, export_format=fmt),
+                getattr(viewset, "export_formats", ()),
+                f"{basename}-list",
+            )
         return urls

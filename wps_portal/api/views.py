@@ -46,7 +46,20 @@ def split_param(request, name) -> list[str]:
     return split_values(request.query_params.getlist(name))
 
 
-class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class ExportFormatsMixin:
+    """Formats other than JSON, each at a path of its own (``<path>.<format>``, see
+    ``routers.export_urls``) as well as with ``?format=``: the path's view is made with
+    ``as_view(export_format=…)``, which chooses the renderer as a format suffix would, and the
+    schema documents it as an operation of its own (``schema.AutoSchema``)."""
+
+    export_formats: tuple[str, ...] = ()
+    export_format: str | None = None  # set on an export path's view (as_view initkwarg)
+
+    def get_format_suffix(self, **kwargs):
+        return self.export_format or super().get_format_suffix(**kwargs)
+
+
+class BaseReadOnlyViewSet(ExportFormatsMixin, viewsets.ReadOnlyModelViewSet):
     """A resource's list and detail."""
 
     lookup_field = "slug"
@@ -114,11 +127,7 @@ class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     # the site's download links, with ``?format=csv`` or ``Accept: text/csv``. A format is a
     # renderer with that ``format`` in ``renderer_classes`` and an ``export_<format>`` method.
 
-    export_formats: tuple[str, ...] = ("csv",)
-    export_format: str | None = None  # set on an export path's view (as_view initkwarg)
-
-    def get_format_suffix(self, **kwargs):
-        return self.export_format or super().get_format_suffix(**kwargs)
+    export_formats = ("csv",)
 
     def get_renderers(self):
         renderers = super().get_renderers()
