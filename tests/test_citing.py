@@ -464,3 +464,16 @@ def test_verify_citations_mark_stores_locators_that_changed(sources_dir, capsys)
     assert Citation.objects.get(pk=citation.pk).locator == "Somewhere else"
     call_command("verify_citations", sources=str(sources_dir), mark=True)
     assert Citation.objects.get(pk=citation.pk).locator == right
+
+
+@pytest.mark.parametrize("model", ["activity", "programme"])
+def test_activity_and_programme_pages_offer_their_iati_xml(client, model):
+    from activities.models import Activity, Programme
+
+    record = {"activity": Activity, "programme": Programme}[model].objects.published().first()
+    page = client.get(record.get_absolute_url()).content.decode()
+    iati_url = "http://testserver" + reverse(f"api:{model}-iati", kwargs={"slug": record.slug})
+    assert f'<link rel="alternate" type="application/xml" href="{iati_url}"' in page
+    assert f'href="{iati_url}"' in page.split("</head>")[1]  # and among the page's downloads
+    response = client.get(iati_url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/xml")

@@ -147,18 +147,22 @@ def test_every_published_activity_and_programme_is_valid_iati(api, schema):
 
 def test_each_programme_document_is_valid_and_holds_its_published_activities(api, schema):
     for programme in Programme.objects.published():
-        document = check(get_xml(api, f"{API}programmes/{programme.slug}/", {"format": "iati"}), schema)
+        document = check(get_xml(api, f"{API}programmes/{programme.slug}/iati/"), schema)
         expected = {iati.identifier(a) for a in programme.activities.published()}
         assert set(by_identifier(document)) == {iati.identifier(programme)} | expected
         assert document[1].get("hierarchy") == "1"
 
 
-def test_one_activity_document_by_format_and_by_its_named_route(api, schema):
+def test_one_activity_document_at_its_own_operation(api, schema):
+    """A record's IATI XML is an operation of its own (…/iati/, like the lists' exports); its JSON
+    operation stays JSON, so ?format=iati there names the formats it has."""
     activity = Activity.objects.published().filter(programme__isnull=False).first()
-    by_format = get_xml(api, f"{API}activities/{activity.slug}/", {"format": "iati"})
     by_route = get_xml(api, f"/api/v1/activities/{activity.slug}/iati/")
-    check(by_format, schema)
-    assert etree.tostring(by_format) == etree.tostring(by_route)
+    check(by_route, schema)
+    assert api.get(f"{API}activities/{activity.slug}/", {"format": "iati"}).status_code == 404
+    assert etree.tostring(get_xml(api, f"{API}activities.iati")) == etree.tostring(
+        get_xml(api, f"{API}activities/", {"format": "iati"})
+    )
     assert [a.findtext("iati-identifier") for a in by_route.iterfind("iati-activity")] == [
         iati.identifier(activity)
     ]

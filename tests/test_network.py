@@ -241,8 +241,12 @@ def test_api_network_is_in_the_openapi_schema_with_its_filters():
         "role",
         "year_from",
         "year_to",
-        "format",
     } <= names
+    for fmt, media_type in (("graphml", "application/graphml+xml"), ("gexf", "application/gexf+xml")):
+        export = schema["paths"][f"/api/v1/network.{fmt}"]["get"]
+        assert set(export["responses"]["200"]["content"]) == {media_type}  # one operation per format
+        assert {p["name"] for p in export["parameters"]} == names
+    assert set(operation["responses"]["200"]["content"]) == {"application/json"}
 
 
 def test_api_network_runs_a_fixed_number_of_queries(django_assert_num_queries):

@@ -379,7 +379,7 @@ def _detail_formats(viewset) -> list:
 FORMAT_LABELS = {
     "json": (_("JSON"), _("the record as the API gives it")),
     "csv": (_("CSV"), _("the record as a spreadsheet row")),
-    "iati": (_("IATI XML"), _("the activity in the IATI Standard 2.03")),
+    "iati": (_("IATI XML"), _("the record as IATI activity XML (IATI Standard 2.03)")),
 }
 
 
@@ -393,16 +393,20 @@ def record_downloads(obj, request) -> list[Download]:
         name, viewset = api
         lookup = viewset.lookup_field
         url = reverse(name, kwargs={viewset.lookup_url_kwarg or lookup: getattr(obj, lookup)})
-        for renderer in _detail_formats(viewset):
+        files = [(renderer, f"{url}?format={renderer.format}") for renderer in _detail_formats(viewset)]
+        # A file of the record served as an operation of its own (…/<key>/iati/): an extra action.
+        basename = name.removesuffix("-detail")
+        for extra in viewset.get_extra_actions():
+            for renderer_class in (extra.kwargs.get("renderer_classes") or []) if extra.detail else []:
+                if renderer_class.format not in ("json", "api", "html"):
+                    action_url = reverse(
+                        f"{basename}-{extra.url_name}",
+                        kwargs={viewset.lookup_url_kwarg or lookup: getattr(obj, lookup)},
+                    )
+                    files.append((renderer_class, action_url))
+        for renderer, file_url in files:
             label, description = FORMAT_LABELS.get(renderer.format, (renderer.format.upper(), ""))
-            downloads.append(
-                Download(
-                    label,
-                    renderer.media_type,
-                    _absolute(request, f"{url}?format={renderer.format}"),
-                    description,
-                )
-            )
+            downloads.append(Download(label, renderer.media_type, _absolute(request, file_url), description))
     path = obj.get_absolute_url()
     for cite_format in CITE_FORMATS.values():
         downloads.append(

@@ -32,6 +32,11 @@ SEARCH_PARAMS = ("q", "search")
 ORDERING_PARAMS = ("sort", "ordering")
 
 
+def split_values(values) -> list[str]:
+    """The repeated and the comma forms of a parameter as one list: [a,b, c] -> [a, b, c]."""
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
 @dataclass(frozen=True)
 class Facet:
     """A facet: where its value and label live, relative to the FilterSet's model."""
@@ -124,6 +129,15 @@ class BaseFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search (same as q)"))
 
     facets: dict[str, Facet] = {}
+
+    def __init__(self, data=None, *args, **kwargs):
+        # ``?sort=a&sort=b`` is ``?sort=a,b``: django-filter's ordering reads one value (the last).
+        if hasattr(data, "getlist") and any(len(data.getlist(name)) > 1 for name in ORDERING_PARAMS):
+            data = data.copy()
+            for name in ORDERING_PARAMS:
+                if len(data.getlist(name)) > 1:
+                    data[name] = ",".join(split_values(data.getlist(name)))
+        super().__init__(data, *args, **kwargs)
 
     def filter_search(self, queryset, name, value):
         if not terms(value):

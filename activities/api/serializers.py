@@ -160,9 +160,9 @@ class ActivitySerializer(CitedSerializer):
         ]
 
     def csv_rows(self, queryset, header, request):
-        """The CSV of ``queryset`` (the ``header`` columns), as ``to_representation()`` + flatten
-        would write it, from values() queries: one for each chunk of activities and one per
-        related list of that chunk."""
+        """The rows of ``queryset`` (the ``header`` fields) as ``to_representation()`` gives them,
+        for the CSV, from values() queries: one for each chunk of activities and one per related
+        list of that chunk."""
         return activity_csv_rows(queryset, header, request)
 
     @staticmethod
@@ -339,7 +339,7 @@ def activity_rows(chunks, fields, request):
 
 
 def activity_csv_rows(queryset, header, request):
-    from wps_portal.api.export import CHUNK_SIZE, chunks, rows_to_csv
+    from wps_portal.api.export import CHUNK_SIZE, chunks
 
     values = queryset.prefetch_related(None).values(*ACTIVITY_COLUMNS)  # the order stays
-    return rows_to_csv(activity_rows(chunks(values, CHUNK_SIZE), header, request), header)
+    return activity_rows(chunks(values, CHUNK_SIZE), header, request)

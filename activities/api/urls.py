@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from wps_portal.api.routers import Router
 
 from .views import ActivityViewSet, PhaseViewSet, ProgrammeViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("phases", PhaseViewSet, basename="phase")
 router.register("activities", ActivityViewSet, basename="activity")

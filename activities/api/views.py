@@ -14,12 +14,18 @@ from .serializers import ActivitySerializer, PhaseSerializer, ProgrammeSerialize
 
 
 class IATIRenderer(renderers.BaseRenderer):
-    """``?format=iati``: IATI activity XML (2.03). The views build the document (activities.iati);
-    errors reach this renderer only to be rendered as JSON (see BaseReadOnlyViewSet)."""
+    """IATI activity XML (2.03): the activities list's export format (``/api/v1/activities.iati``
+    or ``?format=iati``) and each record's ``…/<key>/iati/``. The views build the document
+    (activities.iati); errors reach this renderer only to be rendered as JSON."""
 
     media_type = iati.MEDIA_TYPE
     format = "iati"
     charset = "utf-8"
+    export_description = (
+        "The matching published activities (every page, the list's filters applied) and their"
+        " programmes as IATI activity XML (IATI Standard 2.03), streamed; the programme is the"
+        " parent activity of its activities. Drafts never appear, whoever asks."
+    )
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return data if isinstance(data, bytes) else b""
@@ -32,17 +38,13 @@ IATI_RESPONSE = OpenApiResponse(
 
 
 class IATIMixin:
-    """IATI XML of a resource's published records: ``?format=iati`` on the detail (and, where
-    ``iati_list`` is set, the list, with its filters) and the ``…/<key>/iati/`` route
-    (URL name ``api:<basename>-iati``), which gives the same document."""
-
-    iati_list = False
+    """IATI XML of one published record at ``…/<key>/iati/`` (URL name ``api:<basename>-iati``),
+    an operation of its own, like the lists' exports (the record's JSON operation stays JSON)."""
 
     def get_renderers(self):
-        found = super().get_renderers()
-        if getattr(self, "action", None) == "list" and not self.iati_list:
-            found = [r for r in found if not isinstance(r, IATIRenderer)]
-        return found
+        if getattr(self, "action", None) == "iati":
+            return [IATIRenderer(), renderers.JSONRenderer()]
+        return super().get_renderers()
 
     def _url(self, path):
         return self.request.build_absolute_uri(path)
@@ -68,12 +70,6 @@ class IATIMixin:
         response["Content-Disposition"] = f'inline; filename="{filename}.iati.xml"'
         return response
 
-    def retrieve(self, request, *args, **kwargs):
-        renderer = getattr(request, "accepted_renderer", None)
-        if renderer is not None and renderer.format == "iati":
-            return self.iati(request, *args, **kwargs)
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(responses={(200, iati.MEDIA_TYPE): IATI_RESPONSE}, filters=False, parameters=[])
     @action(
         detail=True, methods=["get"], url_path="iati", renderer_classes=[IATIRenderer, renderers.JSONRenderer]
@@ -86,14 +82,13 @@ class IATIMixin:
 class ProgrammeViewSet(IATIMixin, BaseViewSet):
     """Programmes and projects, with their phases and thematic areas.
 
-    `?format=iati` on a programme (or `/programmes/<slug>/iati/`): the programme and its published
-    activities as IATI activity XML (2.03), the programme the parent of the activities."""
+    `/programmes/<slug>/iati/`: the programme and its published activities as IATI activity XML
+    (2.03), the programme the parent of the activities."""
 
     queryset = Programme.objects.all()
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilterSet
     csv_filename = "programmes"
-    renderer_classes = [*BaseViewSet.renderer_classes, IATIRenderer]
 
     def record_iati(self, programme):
         programmes = iati.programmes_for_iati(Programme.objects.filter(pk=programme.pk))
@@ -113,24 +108,18 @@ class PhaseViewSet(BaseViewSet):
 class ActivityViewSet(IATIMixin, BaseViewSet):
     """Activities: monitoring reports, dialogues, trainings, campaigns… with who took part.
 
-    `?format=iati`: the matching published activities (every page, the list's filters applied)
-    and their programmes as IATI activity XML (2.03); on one activity (or
-    `/activities/<slug>/iati/`), that activity."""
+    `/activities.iati` (or `?format=iati`): the matching published activities (every page, the
+    list's filters applied) and their programmes as IATI activity XML (2.03);
+    `/activities/<slug>/iati/`: that activity."""
 
     queryset = Activity.objects.all()
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilterSet
     csv_filename = "activities"
     renderer_classes = [*BaseViewSet.renderer_classes, IATIRenderer]
-    iati_list = True
-    format_help = {
-        "iati": "iati: the matching published activities and their programmes as IATI activity XML (2.03)."
-    }
+    export_formats = (*BaseViewSet.export_formats, "iati")
 
-    def list(self, request, *args, **kwargs):
-        renderer = getattr(request, "accepted_renderer", None)
-        if renderer is None or renderer.format != "iati":
-            return super().list(request, *args, **kwargs)
+    def export_iati(self, _queryset):
         # The list's filters over the published activities only, whoever asks.
         matching = self.filter_queryset(Activity.objects.published()).values("pk")
         activities = iati.activities_for_iati(Activity.objects.filter(pk__in=matching))

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from wps_portal.api.routers import Router
 
 from .views import ApproachViewSet, CaseStudyViewSet, IssueBoxViewSet, LessonViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("case-studies", CaseStudyViewSet, basename="casestudy")
 router.register("lessons", LessonViewSet, basename="lesson")
 router.register("approaches", ApproachViewSet, basename="approach")

@@ -1,6 +1,5 @@
 from django.http import Http404, HttpResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import renderers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
@@ -11,6 +10,7 @@ from rest_framework.settings import api_settings
 from partners.models import Partner
 from wps_portal.api.filters import FilterBackend
 from wps_portal.api.renderers import BrowsableAPIRenderer
+from wps_portal.api.views import ExportFormatsMixin
 
 from .. import exports
 from ..filtersets import NetworkFilterSet
@@ -22,6 +22,7 @@ class GraphMLRenderer(renderers.BaseRenderer):
     media_type = "application/graphml+xml"
     format = "graphml"
     charset = "utf-8"
+    export_description = "The same graph as GraphML (nodes and edges with their attributes)."
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return data if isinstance(data, bytes) else b""
@@ -30,20 +31,21 @@ class GraphMLRenderer(renderers.BaseRenderer):
 class GEXFRenderer(GraphMLRenderer):
     media_type = "application/gexf+xml"
     format = "gexf"
+    export_description = "The same graph as GEXF, its edges dated by their records."
 
 
 EXPORTS = {"graphml": (exports.graphml, "network.graphml"), "gexf": (exports.gexf, "network.gexf")}
 
 
-class NetworkView(GenericAPIView):
+class NetworkView(ExportFormatsMixin, GenericAPIView):
     """The partner network: nodes (published partners with their metrics), edges (relations,
     units, and co-participation in activities and case studies, weighted by the records shared),
     the records the edges stand for, components, and the links across borders and sectors.
 
     The partners are those the partners list gives for the same filters; `programme`, `phase`,
     `approach` and the years also select the activities and case studies that link them, and
-    `role` the participations that count. `?format=graphml` and `?format=gexf` (dated edges)
-    download the same graph."""
+    `role` the participations that count. `/api/v1/network.graphml` and `/api/v1/network.gexf`
+    (dated edges), or `?format=graphml` and `?format=gexf`, download the same graph."""
 
     queryset = Partner.objects.published()
     filterset_class = NetworkFilterSet
@@ -51,6 +53,7 @@ class NetworkView(GenericAPIView):
     serializer_class = NetworkSerializer
     permission_classes = [AllowAny]
     pagination_class = None
+    export_formats = tuple(EXPORTS)
     renderer_classes = [
         renderers.JSONRenderer,
         BrowsableAPIRenderer,
@@ -58,22 +61,7 @@ class NetworkView(GenericAPIView):
         GEXFRenderer,
     ]
 
-    @extend_schema(
-        filters=True,
-        parameters=[
-            OpenApiParameter(
-                "format",
-                OpenApiTypes.STR,
-                enum=["json", "graphml", "gexf"],
-                description="json (default), graphml, or gexf (edges dated by their records).",
-            )
-        ],
-        responses={
-            (200, "application/json"): NetworkSerializer,
-            (200, "application/graphml+xml"): OpenApiResponse(OpenApiTypes.BINARY),
-            (200, "application/gexf+xml"): OpenApiResponse(OpenApiTypes.BINARY),
-        },
-    )
+    @extend_schema(filters=True, responses={200: NetworkSerializer})
     def get(self, request, *args, **kwargs):
         filterset = NetworkFilterSet(data=request.query_params, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from wps_portal.api.routers import Router
 
 from .views import CountryViewSet, PartnerViewSet, ReconcileView
 
-router = SimpleRouter()
+router = Router()
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("countries", CountryViewSet, basename="country")
 

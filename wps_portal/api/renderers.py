@@ -1,16 +1,41 @@
 """CSV for every list (streamed by the view; see wps_portal.api.export), and a browsable API
 that renders no filter form and no HTML forms of related-record choices (fast on large tables)."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import renderers
 
 
 class CSVRenderer(renderers.BaseRenderer):
-    """Selected with ?format=csv or Accept: text/csv. Lists are streamed by the view; this renders
-    only what reaches it otherwise (nothing does on success; errors are rendered as JSON)."""
+    """A list's export format (see BaseReadOnlyViewSet.export_formats): at /api/v1/<list>.csv, or
+    with ?format=csv or Accept: text/csv. Lists are streamed by the view (``export_csv``); this
+    renders only what reaches it otherwise (nothing does on success; errors are rendered as JSON).
+
+    ``export_description`` and ``export_parameters`` document the export operation (schema.py)."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
+    export_description = (
+        "Every matching row (all pages, in the list's order), streamed as CSV (RFC 4180, UTF-8):"
+        " one column per field, named as in the JSON. A related record is its key (slug, code or"
+        " key); a list of related records is their keys joined with | (a | or \\ inside an item"
+        " is escaped with a backslash; keys never hold either); a list of the record's own rows"
+        " (participants, outputs, relations, results, aliases, citations…) is a JSON array of"
+        " objects with every field, related records again by key ([] when empty). Numbers are"
+        " integers, true/false are booleans, null is an empty cell (pandas: read_csv(…,"
+        ' dtype_backend="numpy_nullable") keeps years as integers). url is the record\'s API URL,'
+        " html_url its page. A cell starting with =, +, -, @, tab or carriage return gets a"
+        " leading apostrophe (no spreadsheet runs it as a formula). A failure midway aborts the"
+        " response: a complete file always ends with its last row."
+    )
+    export_parameters = (
+        OpenApiParameter(
+            "bom",
+            OpenApiTypes.BOOL,
+            description="Start the file with a UTF-8 byte-order mark (Excel needs it to read UTF-8).",
+        ),
+    )
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         from .export import rows_to_csv

@@ -4,9 +4,9 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.routers import SimpleRouter
 
 from .docs import redoc_bundle
+from .routers import Router
 from .views import APIRootView, SchemaView, SourceDocumentViewSet
 
 app_name = "api"
@@ -30,7 +30,7 @@ RESOURCES = (
     ("sources", "source"),
 )
 
-router = SimpleRouter()
+router = Router()
 router.register("sources", SourceDocumentViewSet, basename="source")
 
 urlpatterns = [

@@ -19,7 +19,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from wps_portal import services
-from wps_portal.filtersets import SourceDocumentFilterSet
+from wps_portal.filtersets import SourceDocumentFilterSet, split_values
 from wps_portal.licence import LICENCE
 from wps_portal.models import SourceDocument, may_preview, public_records
 from wps_portal.services import Via
@@ -31,19 +31,36 @@ from .renderers import BrowsableAPIRenderer, CSVRenderer
 from .serializers import SourceDocumentSerializer
 
 TRUE = {"1", "true", "yes", "on"}
+FALSE = {"", "0", "false", "no", "off"}
+
+
+def flag(request, name) -> bool:
+    """A yes/no query parameter (absent: no); any other value is a 400 naming it."""
+    value = request.query_params.get(name, "").lower()
+    if value not in TRUE | FALSE:
+        raise ValidationError({name: [f"{value} is not allowed; allowed: 1 or 0 (true or false)."]})
+    return value in TRUE
 
 
 def split_param(request, name) -> list[str]:
     """?fields=a,b&fields=c -> [a, b, c]"""
-    return [
-        item.strip()
-        for value in request.query_params.getlist(name)
-        for item in value.split(",")
-        if item.strip()
-    ]
+    return split_values(request.query_params.getlist(name))
 
 
-class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class ExportFormatsMixin:
+    """Formats other than JSON, each at a path of its own (``<path>.<format>``, see
+    ``routers.export_urls``) as well as with ``?format=``: the path's view is made with
+    ``as_view(export_format=…)``, which chooses the renderer as a format suffix would, and the
+    schema documents it as an operation of its own (``schema.AutoSchema``)."""
+
+    export_formats: tuple[str, ...] = ()
+    export_format: str | None = None  # set on an export path's view (as_view initkwarg)
+
+    def get_format_suffix(self, **kwargs):
+        return self.export_format or super().get_format_suffix(**kwargs)
+
+
+class BaseReadOnlyViewSet(ExportFormatsMixin, viewsets.ReadOnlyModelViewSet):
     """A resource's list and detail."""
 
     lookup_field = "slug"
@@ -105,12 +122,22 @@ class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_serializer_class()(*args, **kwargs)
 
     # -- formats ---------------------------------------------------------------------------------
+    # A list is JSON (paginated) or one of ``export_formats``: every matching row in one streamed
+    # file, at its own path (``/api/v1/activities.csv``, added by ``routers.Router``; documented as
+    # an operation of its own, so generated clients never parse it as JSON) and, for browsers and
+    # the site's download links, with ``?format=csv`` or ``Accept: text/csv``. A format is a
+    # renderer with that ``format`` in ``renderer_classes`` and an ``export_<format>`` method.
+
+    export_formats = ("csv",)
 
     def get_renderers(self):
         renderers = super().get_renderers()
         if getattr(self, "action", None) != "list":
-            renderers = [r for r in renderers if not isinstance(r, CSVRenderer)]
+            renderers = [r for r in renderers if r.format not in self.export_formats]
         return renderers
+
+    def allowed_formats(self) -> list[str]:
+        return [r.format for r in self.get_renderers() if r.format != "api"]
 
     def perform_content_negotiation(self, request, force=False):
         try:
@@ -121,14 +148,18 @@ class BaseReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             if getattr(self, "action", None) != "list":
                 raise
             value = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE, "")
-            allowed = ", ".join(r.format for r in self.get_renderers() if r.format != "api")
+            allowed = ", ".join(self.allowed_formats())
             raise ValidationError({"format": [f"{value} is not a format; allowed: {allowed}."]}) from None
+
+    def export_csv(self, queryset):
+        bom = flag(self.request, "bom")
+        return csv_response(queryset, self.get_serializer(), self.csv_filename, bom=bom)
 
     def list(self, request, *args, **kwargs):
         renderer = getattr(request, "accepted_renderer", None)
-        if renderer and renderer.format == "csv":
-            queryset = self.filter_queryset(self.get_queryset())
-            return csv_response(queryset, self.get_serializer(), self.csv_filename)
+        export = getattr(self, f"export_{renderer.format}", None) if renderer else None
+        if export is not None and renderer.format in self.export_formats:
+            return export(self.filter_queryset(self.get_queryset()))
         serializer_class = self.get_serializer_class()
         names = self.requested_fields() or serializer_class.field_names()
         related = {*serializer_class.select, *serializer_class.prefetch} & set(names)
