@@ -81,13 +81,14 @@ def pages():
     return paths
 
 
-@pytest.fixture(scope="module")
-def rendered(django_db_blocker):
-    from django.test import Client
+_RENDERED = {}  # the pages, rendered once for the tests below (the corpus does not change)
 
-    client = Client()
-    with django_db_blocker.unblock():
-        return {path: client.get(path) for path in pages()}
+
+@pytest.fixture
+def rendered(client):
+    if not _RENDERED:
+        _RENDERED.update({path: client.get(path) for path in pages()})
+    return _RENDERED
 
 
 def test_no_page_builds_an_english_plural_by_hand(rendered):

@@ -96,7 +96,7 @@ def test_pagination_moves_through_the_pages_keeping_the_filters(page, site):
     if result_count(page) <= 25:
         pytest.skip("fewer than 26 activities in the corpus")
     first = page.locator(".card-title a").first.inner_text()
-    page.get_by_role("link", name=re.compile("Next")).click()
+    page.get_by_role("link", name=re.compile("Next")).first.click()  # above the results, and below
     page.wait_for_url(re.compile(r"page=2"))
     assert page.locator(".card-title a").first.inner_text() != first
     assert page.locator('.pager [aria-current="page"]').inner_text().strip().endswith("2")

@@ -184,7 +184,8 @@ def _result(hit, kind: Kind, stems, country_names, text: str) -> dict:
     return {
         "url": record.get_absolute_url(),
         "title": highlight(str(title), stems),
-        "acronym": getattr(record, "acronym", ""),
+        # An acronym that is the name ("UN Women") is not repeated after it (the title is highlighted).
+        "acronym": "" if getattr(record, "acronym", "") == title else getattr(record, "acronym", ""),
         "kind": kind.model._meta.verbose_name,
         "kind_key": kind.key,
         "date": date,
