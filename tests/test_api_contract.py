@@ -133,16 +133,21 @@ def test_descending_sort_values_have_names(schema):
 
 
 def test_each_operation_answers_one_media_type_and_exports_have_their_own(schema):
+    exports = 0
     for path, _method, operation in operations(schema):
         content = operation["responses"].get("200", {}).get("content", {})
+        if "." in path.rsplit("/", 1)[-1]:  # /api/v1/activities.csv, /api/v1/network.graphml
+            exports += 1
+            assert len(content) == 1 and "application/json" not in content, path
+        elif content:
+            assert set(content) == {"application/json"}, (path, set(content))
         if path.endswith(".csv"):
             assert set(content) == {"text/csv"}, path
             assert content["text/csv"]["schema"] == {"type": "string"}
             names = {p["name"] for p in operation["parameters"]}
             assert "bom" in names and not names & {"page", "page_size", "format"}, path
             assert operation["operationId"].endswith("_list_csv")
-        elif content:
-            assert set(content) == {"application/json"}, (path, set(content))
+    assert exports == len(LISTS) + 2  # every list's CSV, the network's GraphML and GEXF
 
 
 def test_page_size_bounds_are_in_the_schema(schema):
