@@ -138,18 +138,25 @@ def test_descending_sort_values_have_names(schema):
 
 
 def test_each_operation_answers_one_media_type_and_exports_have_their_own(schema):
+    exports = 0
     for path, _method, operation in operations(schema):
         content = operation["responses"].get("200", {}).get("content", {})
+        # /api/v1/activities.csv, /api/v1/network.graphml; a record's IATI XML (…/<slug>/iati/)
+        if "." in path.rsplit("/", 1)[-1] or path.endswith("/iati/"):
+            exports += 1
+            assert len(content) == 1 and "application/json" not in content, path
+            assert next(iter(content.values()))["schema"]["type"] == "string", path
+        elif content:
+            assert set(content) == {"application/json"}, (path, set(content))
         if path.endswith(".csv"):
             assert set(content) == {"text/csv"}, path
             assert content["text/csv"]["schema"] == {"type": "string"}
             names = {p["name"] for p in operation["parameters"]}
             assert "bom" in names and not names & {"page", "page_size", "format"}, path
             assert operation["operationId"].endswith("_list_csv")
-        elif path.endswith((".iati", ".graphml", ".gexf", "/iati/")):  # other files: one type each
-            assert len(content) == 1 and next(iter(content.values()))["schema"]["type"] == "string", path
-        elif content:
-            assert set(content) == {"application/json"}, (path, set(content))
+    # every list's CSV, the activities' IATI XML, the network's GraphML and GEXF, and the IATI XML
+    # of one activity and of one programme
+    assert exports == len(LISTS) + 1 + 2 + 2
 
 
 def test_page_size_bounds_are_in_the_schema(schema):

@@ -159,8 +159,15 @@ class AutoSchema(_AutoSchema):
         if renderer is not None:
             responses = {
                 "200": {
-                    "description": f"Every matching row, as {renderer.media_type}.",
-                    "content": {renderer.media_type: {"schema": {"type": "string"}}},
+                    "description": f"As {renderer.media_type}.",
+                    "content": {
+                        renderer.media_type: {
+                            # text is a string; other formats (GraphML, GEXF) a file of bytes
+                            "schema": {"type": "string"}
+                            if renderer.media_type.startswith("text/")
+                            else {"type": "string", "format": "binary"}
+                        }
+                    },
                 }
             }
         else:
