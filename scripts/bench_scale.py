@@ -563,6 +563,7 @@ def build_workloads(servers: Servers, floor: Floor, p: dict, timeline: int):
         ]),
         Workload("deep", f"page {p['api_page']:,} (API, 50 a page) / {p['html_page']:,} (HTML, 25 a page)", [
             Target("portal-api", get(f"{portal}/api/v1/activities/?page={p['api_page']}")),
+            Target("portal-cursor", get(f"{portal}/api/v1/activities/?cursor={deep_cursor((p['api_page'] - 1) * 50)}")),
             Target("portal-html", get(f"{portal}/activities/?page={p['html_page']}")),
             ds(activity_select(sd, "1=1", offset=(p["api_page"] - 1) * 50)),
             ds(activity_select(sd, "1=1", order="a.start_date is null, a.start_date, a.title, a.id", limit=25, offset=(p["html_page"] - 1) * 25), "html"),
@@ -572,6 +573,23 @@ def build_workloads(servers: Servers, floor: Floor, p: dict, timeline: int):
     for workload in workloads:
         workload.targets = [t for t in workload.targets if t is not None]
     return workloads
+
+
+def deep_cursor(offset: int) -> str:
+    """The API's cursor to the rows after the first ``offset`` of the activity list (the page a
+    client reaches by following ``next`` links), for the deep-page workload."""
+    from activities.models import Activity
+    from wps_portal import keyset
+    from wps_portal.filtersets import in_total_order
+
+    if offset == 0:
+        return ""
+    queryset = in_total_order(Activity.objects.published())
+    keys = keyset.sort_keys(queryset)
+    pk = queryset.values_list("pk", flat=True)[offset - 1]
+    return keyset.encode(
+        {"f": keyset.fingerprint(keys), "d": "n", "v": keyset.key_values(queryset, keys, pk)}
+    )
 
 
 # -- checking answers ----------------------------------------------------------------------------
@@ -641,6 +659,10 @@ def check(workloads, p):
                                 break
                     if len(mine) != len(other):
                         problems.append(f"{workload.key}/{name}: {len(other)} rows, portal {len(mine)}")
+            if "portal-cursor" in answers:
+                by_cursor = [r["slug"] for r in _rows(answers["portal-cursor"])]
+                if by_cursor != [r["slug"] for r in portal]:
+                    problems.append(f"{workload.key}/portal-cursor: not the rows of the same page by number")
             if not portal:
                 problems.append(f"{workload.key}: the portal returned no rows (a vacuous check)")
         elif workload.key == "partner":
