@@ -78,6 +78,20 @@ class Dialect:
     def cat(self, *parts):
         return " || ".join(parts)
 
+    def boolean(self, condition):
+        return f"({condition})" if self.pg else f"json(case when {condition} then 'true' else 'false' end)"
+
+    def timestamp(self, column):
+        """As DRF writes a UTC datetime: ISO 8601, microseconds only when not zero, then Z."""
+        if self.pg:
+            utc = f"({column} at time zone 'UTC')"
+            return (
+                f"case when {column} is null then null when date_part('microseconds', {column})::bigint % 1000000 = 0 "
+                f"""then to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') """
+                f"""else to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') end"""
+            )
+        return f"case when {column} is null then null else replace({column}, ' ', 'T') || 'Z' end"
+
     def strpos(self, haystack, needle):
         return f"strpos({haystack}, {needle})" if self.pg else f"instr({haystack}, {needle})"
 
@@ -110,6 +124,8 @@ def activity_columns(d: Dialect, base=""):
         ),
         ("excerpt", "ci.excerpt"),
         ("section", "ci.section"),
+        ("verified", d.boolean("ci.verified_at is not null")),
+        ("verified_at", d.timestamp("ci.verified_at")),
     )
     return f"""
   a.slug, a.title, a.summary, a.type,
@@ -132,7 +148,7 @@ def activity_columns(d: Dialect, base=""):
   a.status, a.last_verified,
   {d.cat(q(base + "/api/v1/activities/"), "a.slug", "'/'")} as url,
   {d.cat(q(base + "/activities/"), "a.slug", "'/'")} as html_url,
-  (select {d.arr(citation)} from (select s.key, s.title, ci.excerpt, ci.section from wps_portal_citation ci
+  (select {d.arr(citation)} from (select s.key, s.title, ci.excerpt, ci.section, ci.verified_at from wps_portal_citation ci
      join wps_portal_sourcedocument s on s.id = ci.source_id
      where ci.content_type_id = (select id from django_content_type where app_label = 'activities' and model = 'activity')
        and ci.object_id = a.id order by ci."order", ci.id) ci) as citations"""  # fmt: skip
@@ -166,15 +182,39 @@ def in_years(year_from, year_to):
     )
 
 
-def partner_search_select(d: Dialect, words: list[str]):
+def search_match(typed: str) -> tuple[str, str]:
+    """(FTS5 MATCH, PostgreSQL tsquery) requiring every word of ``typed``, from the portal's own
+    reading of the query (its tokens, stems, completions, variants): the SQL finds, through the
+    same full-text index, the partners the portal ranks first (those matching every word)."""
+    from wps_portal.search import engine
+
+    parsed = engine.parse(typed)
+    engine.resolve(parsed, engine.Outcome(parsed))
+    found = [t for t in parsed.terms if t.alternatives]
+    return " AND ".join(engine._fts5(t) for t in found), " & ".join(engine._tsquery(t) for t in found)
+
+
+def partner_search_select(d: Dialect, match: tuple[str, str]):
+    """The published partners matching every word, through the search index, best first (bm25
+    with the portal's column weights on SQLite, ts_rank_cd on PostgreSQL)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from partners.models import Partner
+    from wps_portal.search import engine
+
+    partner_type = ContentType.objects.get_for_model(Partner).pk
     if d.pg:
-        tsquery = " & ".join(f"{w}:*" for w in words)
-        condition = f"to_tsvector('simple', p.search_text) @@ to_tsquery('simple', {q(tsquery)})"
-    else:
-        condition = " and ".join(
-            f"(p.search_text like {q(w + '%')} or p.search_text like {q('% ' + w + '%')})" for w in words
+        hits = (
+            f"select e.object_id, -ts_rank_cd('{engine.PG_WEIGHTS}', e.search_vector, to_tsquery('simple', "
+            f"{q(match[1])}), 1) as score from wps_portal_searchentry e where e.content_type_id = {partner_type} "
+            f"and e.search_vector @@ to_tsquery('simple', {q(match[1])})"
         )
-    rank = " + ".join(d.strpos(d.cat("' '", "p.search_text"), q(" " + w)) for w in words)
+    else:
+        fts, weights = engine.FTS_TABLE, ", ".join(str(w) for w in engine.SQLITE_WEIGHTS)
+        hits = (
+            f"select e.object_id, bm25({fts}, {weights}) as score from {fts} f join wps_portal_searchentry e "
+            f"on e.id = f.rowid where {fts} match {q(match[0])} and e.content_type_id = {partner_type}"
+        )
     country = d.obj(
         ("code", "c.code"), ("name", "c.name"), ("url", d.cat("'/api/v1/countries/'", "c.code", "'/'"))
     )
@@ -198,9 +238,9 @@ def partner_search_select(d: Dialect, words: list[str]):
   {d.cat("'/api/v1/case-studies/?partner='", "p.slug")} as case_studies_url,
   p.status, p.last_verified,
   {d.cat("'/api/v1/partners/'", "p.slug", "'/'")} as url, {d.cat("'/partners/'", "p.slug", "'/'")} as html_url
-from partners_partner p left join partners_country c on c.id = p.country_id
-where p.status = 'published' and {condition}
-order by {rank}, p.id limit 50"""  # fmt: skip
+from ({hits}) h join partners_partner p on p.id = h.object_id left join partners_country c on c.id = p.country_id
+where p.status = 'published'
+order by h.score, p.id limit 50"""  # fmt: skip
 
 
 def partner_page_select(d: Dialect, slug: str, latest: int):
@@ -462,8 +502,6 @@ def choose(floor: Floor):
 
 
 def build_workloads(servers: Servers, floor: Floor, p: dict, timeline: int):
-    from wps_portal.search import terms
-
     d = Dialect(floor.vendor)
     sd = Dialect("sqlite")  # Datasette runs SQLite's dialect
     portal = servers.portal
@@ -485,7 +523,7 @@ def build_workloads(servers: Servers, floor: Floor, p: dict, timeline: int):
 
     y1, y2 = p["years"]
     where1 = f"{in_country(p['country'])} and {in_years(y1, y2)}"
-    words = terms(p["typed"])
+    match = search_match(p["typed"])
     cy1, cy2 = p["csv_years"]
     qs1 = f"country={p['country']}&year_from={y1}&year_to={y2}"
     qtyped = urllib.parse.quote_plus(p["typed"])
@@ -501,9 +539,9 @@ def build_workloads(servers: Servers, floor: Floor, p: dict, timeline: int):
         Workload("search", f"partners matching “{p['typed']}”", [
             Target("portal-api", get(f"{portal}/api/v1/partners/?q={qtyped}")),
             Target("portal-html", get(f"{portal}/partners/?q={qtyped}")),
-            ds(partner_search_select(sd, words)),
-            ds(partner_search_select(sd, words), "html"),
-            Target("floor", lambda: floor.json(partner_search_select(d, words))),
+            ds(partner_search_select(sd, match)),
+            ds(partner_search_select(sd, match), "html"),
+            Target("floor", lambda: floor.json(partner_search_select(d, match))),
         ]),
         Workload("partner", f"{p['partner']} ({p['partner_activities']:,} activities)", [
             Target("portal-api", get(f"{portal}/api/v1/activities/?partner={p['partner']}")),
@@ -525,6 +563,7 @@ def build_workloads(servers: Servers, floor: Floor, p: dict, timeline: int):
         ]),
         Workload("deep", f"page {p['api_page']:,} (API, 50 a page) / {p['html_page']:,} (HTML, 25 a page)", [
             Target("portal-api", get(f"{portal}/api/v1/activities/?page={p['api_page']}")),
+            Target("portal-cursor", get(f"{portal}/api/v1/activities/?cursor={deep_cursor((p['api_page'] - 1) * 50)}")),
             Target("portal-html", get(f"{portal}/activities/?page={p['html_page']}")),
             ds(activity_select(sd, "1=1", offset=(p["api_page"] - 1) * 50)),
             ds(activity_select(sd, "1=1", order="a.start_date is null, a.start_date, a.title, a.id", limit=25, offset=(p["html_page"] - 1) * 25), "html"),
@@ -534,6 +573,23 @@ def build_workloads(servers: Servers, floor: Floor, p: dict, timeline: int):
     for workload in workloads:
         workload.targets = [t for t in workload.targets if t is not None]
     return workloads
+
+
+def deep_cursor(offset: int) -> str:
+    """The API's cursor to the rows after the first ``offset`` of the activity list (the page a
+    client reaches by following ``next`` links), for the deep-page workload."""
+    from activities.models import Activity
+    from wps_portal import keyset
+    from wps_portal.filtersets import in_total_order
+
+    if offset == 0:
+        return ""
+    queryset = in_total_order(Activity.objects.published())
+    keys = keyset.sort_keys(queryset)
+    pk = queryset.values_list("pk", flat=True)[offset - 1]
+    return keyset.encode(
+        {"f": keyset.fingerprint(keys), "d": "n", "v": keyset.key_values(queryset, keys, pk)}
+    )
 
 
 # -- checking answers ----------------------------------------------------------------------------
@@ -567,16 +623,6 @@ def _normalise_urls(rows):
     return [fix(row) for row in rows]
 
 
-def _without_verification(rows):
-    """The rows with their citations' verification state (``verified``, ``verified_at``) left out:
-    the comparison SQL does not write those two columns yet, so the check compares the rest."""
-    for row in rows:
-        for citation in row.get("citations") or ():
-            citation.pop("verified", None)
-            citation.pop("verified_at", None)
-    return rows
-
-
 def check(workloads, p):
     """Differences between the portal's answers and Datasette's / the floor's (empty: all agree)."""
     problems = []
@@ -588,7 +634,7 @@ def check(workloads, p):
                 problems.append(f"{workload.key}/{target.name}: HTTP {status}")
             answers[target.name] = body
         if workload.key in ("list", "search", "deep"):
-            portal = _without_verification(_normalise_urls(_rows(answers["portal-api"])))
+            portal = _normalise_urls(_rows(answers["portal-api"]))
             for name in ("datasette", "floor"):
                 if name in answers:
                     other = _normalise_urls(_rows(answers[name]))
@@ -613,6 +659,10 @@ def check(workloads, p):
                                 break
                     if len(mine) != len(other):
                         problems.append(f"{workload.key}/{name}: {len(other)} rows, portal {len(mine)}")
+            if "portal-cursor" in answers:
+                by_cursor = [r["slug"] for r in _rows(answers["portal-cursor"])]
+                if by_cursor != [r["slug"] for r in portal]:
+                    problems.append(f"{workload.key}/portal-cursor: not the rows of the same page by number")
             if not portal:
                 problems.append(f"{workload.key}: the portal returned no rows (a vacuous check)")
         elif workload.key == "partner":

@@ -56,10 +56,18 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each query")
     parser.add_argument("--dump", help="write each query's set of complete matches (JSON) to this file")
     parser.add_argument("--compare", help="fail unless each query's complete matches equal this dump's")
+    parser.add_argument(
+        "--db",
+        help="a database URL to search as it is (no corpus load), e.g. the scale benchmark's "
+        "sqlite:////tmp/wps-bench-20000-200000-1.sqlite3: timings at that size",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wps_portal.settings")
-    setup_database()
+    if args.db:
+        os.environ["DATABASE_URL"] = args.db
+    else:
+        setup_database()
     import django
 
     django.setup()
@@ -72,8 +80,9 @@ def main() -> int:
     from wps_portal.search.results import _kinds
     from wps_portal.views import SEARCHED
 
-    call_command("migrate", verbosity=0, interactive=False)
-    load_corpus(settings.CORPUS_DIR)
+    if not args.db:
+        call_command("migrate", verbosity=0, interactive=False)
+        load_corpus(settings.CORPUS_DIR)
     from wps_portal.search import engine
 
     kinds = [k.model for k in _kinds(SEARCHED)]
@@ -106,6 +115,10 @@ def main() -> int:
             timings.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
     print(f"Search benchmark on {connection.vendor}: {len(cases)} queries from {QUERIES.name}")
+    if args.db:
+        from activities.models import Activity
+
+        print(f"  on {args.db} as it is: {Activity.objects.count():,} activities")
     failed = False
     for label, group in (
         ("all", rows),

@@ -119,11 +119,38 @@ def query_key(queryset) -> str:
 
 class CachedCountPaginator(Paginator):
     """A paginator whose count (a COUNT over every matching row) is cached per query, in the
-    current generation: the same filters on any page, from any client, count once per write."""
+    current generation: the same filters on any page, from any client, count once per write.
+
+    A search's list in relevance order (``search_rank`` first) is paged in the ranking's order,
+    whatever the number of matches: the matching ids in one query (which also counts them), then
+    the page's rows (``wps_portal.search.engine.rank_ids``)."""
+
+    @cached_property
+    def _ranked_ids(self):
+        from .search import engine
+
+        if engine.ranked_order(self.object_list) is None:
+            return None
+        return engine.rank_ids(self.object_list)
 
     @cached_property
     def count(self):
+        if self._ranked_ids is not None:
+            return len(self._ranked_ids)
         query = getattr(self.object_list, "query", None)
         if query is None:
             return Paginator.count.func(self)
         return cached(("count", query_key(self.object_list)), lambda: Paginator.count.func(self))
+
+    def page(self, number):
+        if self._ranked_ids is None:
+            return super().page(number)
+        from .search import engine
+
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self._ranked_ids[bottom:top]
+        return self._get_page(engine.in_ranked_order(self.object_list, ids), number, self)

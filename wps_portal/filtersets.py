@@ -142,7 +142,15 @@ class BaseFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         if not terms(value):
             return queryset
-        return queryset.search(value)
+        from .search import engine
+
+        # The list and each facet's count apply the same search: the engine runs once a request.
+        holder = self.request if self.request is not None else self
+        memo = holder.__dict__.setdefault("_wps_search_rankings", {})
+        key = (queryset.model._meta.label, queryset.db, value)
+        if key not in memo:
+            memo[key] = engine.ranking(queryset.model, value)
+        return engine.filter_queryset(queryset, value, memo[key])
 
     def filter_years(self, queryset, name, value):
         """``year_from`` and ``year_to`` (YearFilters with this method) as one condition, through

@@ -1,6 +1,9 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination as _PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from wps_portal import keyset
 from wps_portal.cache import CachedCountPaginator
 
 
@@ -10,6 +13,10 @@ class PageNumberPagination(_PageNumberPagination):
     A page_size that is not a whole number from 1 to 500 is a 400 naming it (DRF would silently
     use 50 for 0 or junk, and 500 for more). A page that is not a number or past the end is a 404
     {"detail": "Invalid page."}.
+
+    ``?cursor=`` (empty for the first page) pages by keyset instead (``wps_portal.keyset``):
+    ``next`` and ``previous`` then carry cursors, and page 4,000 costs what page 1 costs. Either
+    way the response has a ``Link`` header (RFC 8288) with the ``next`` and ``prev`` URLs.
     """
 
     page_size = 50
@@ -37,6 +44,69 @@ class PageNumberPagination(_PageNumberPagination):
             )
         return size
 
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.cursor_page = None
+        if self.cursor_query_param not in request.query_params:
+            return super().paginate_queryset(queryset, request, view)
+        if self.page_query_param in request.query_params:
+            raise ValidationError({self.cursor_query_param: ["Give either cursor or page, not both."]})
+        size = self.get_page_size(request)
+        try:
+            self.cursor_page = keyset.page(queryset, request.query_params[self.cursor_query_param], size)
+        except keyset.InvalidCursor as error:
+            raise ValidationError({self.cursor_query_param: [f"Invalid cursor: {error}."]}) from None
+        self.count_paginator = CachedCountPaginator(queryset, size)
+        return self.cursor_page.rows
+
+    def get_paginated_response(self, data):
+        if self.cursor_page is None:
+            response = super().get_paginated_response(data)
+        else:
+            response = Response(
+                {
+                    "count": self.count_paginator.count,
+                    "next": self.get_next_link(),
+                    "previous": self.get_previous_link(),
+                    "results": data,
+                }
+            )
+        links = [
+            f'<{url}>; rel="{rel}"'
+            for url, rel in ((self.get_next_link(), "next"), (self.get_previous_link(), "prev"))
+            if url
+        ]
+        if links:
+            response["Link"] = ", ".join(links)
+        return response
+
+    def _cursor_link(self, token):
+        if token is None:
+            return None
+        url = remove_query_param(self.request.build_absolute_uri(), self.page_query_param)
+        return replace_query_param(url, self.cursor_query_param, token)
+
+    def get_next_link(self):
+        if self.cursor_page is not None:
+            return self._cursor_link(self.cursor_page.next)
+        return super().get_next_link()
+
+    def get_previous_link(self):
+        if self.cursor_page is not None:
+            return self._cursor_link(self.cursor_page.previous)
+        return super().get_previous_link()
+
+    def get_html_context(self):
+        if self.cursor_page is not None:
+            return {
+                "previous_url": self.get_previous_link(),
+                "next_url": self.get_next_link(),
+                "page_links": [],
+            }
+        return super().get_html_context()
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
@@ -50,4 +120,14 @@ class PageNumberPagination(_PageNumberPagination):
                 )
             elif parameter["name"] == self.page_query_param:
                 parameter["schema"]["minimum"] = 1
+        parameters.append(
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Page by keyset instead of page number: empty for the first page, then "
+                "the cursor in the previous response's next or previous link.",
+                "schema": {"type": "string"},
+            }
+        )
         return parameters

@@ -16,6 +16,7 @@ their scores differ.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ CORRECTIONS = 3  # vocabulary words a typo may stand for
 CORRECTED_TERMS = 4  # unknown words looked up for corrections (one query each), the rest are reported
 MIN_SIMILARITY = 0.3  # pg_trgm's default threshold
 MIN_SIMILARITY_SHORT = 0.5  # for words of four letters or fewer, where 0.3 is one shared letter
-RANK_LIMIT = 2000  # list pages and the API order this many matches by relevance, the rest by key
+RANK_LIMIT = 2000  # SQL's CASE for relevance as a later sort key (a first key ranks every match)
 
 
 @dataclass
@@ -313,20 +314,81 @@ def run(query: str, kinds=None, restrict: bool = True) -> Outcome:
     return outcome
 
 
-def filter_queryset(queryset, query: str):
-    """``queryset`` narrowed to the records matching ``query``, annotated ``search_rank`` (0 best)."""
-    outcome = run(query, kinds=[queryset.model], restrict=False)
-    if not outcome.parsed:
-        return queryset
-    ids = [hit.pk for hit in outcome.hits]
-    ranked = ids[:RANK_LIMIT]
-    rank = (
-        models.Case(
-            *(models.When(pk=pk, then=models.Value(i)) for i, pk in enumerate(ranked)),
-            default=models.Value(len(ranked)),
+class SearchRank(models.Case):
+    """The ``search_rank`` annotation: the position of each record in the engine's ranking (0 is
+    best), carrying the whole ranking in ``ranked`` (every match, however many).
+
+    Where the rank is the first sort key (a search's default order, ``ordering=relevance``), the
+    paginators and the CSV export order the rows by ``ranked`` in Python (see
+    :func:`ranked_order`): a page costs one query for the matching ids and one for its rows,
+    whatever the number of matches. SQL sees a CASE over the first ``RANK_LIMIT`` ids, used only
+    where relevance is a later sort key (``ordering=type,relevance``): there, ties beyond the
+    first ``RANK_LIMIT`` matches fall back to the primary key."""
+
+    def __init__(self, ranked: list[int]):
+        head = ranked[:RANK_LIMIT]
+        super().__init__(
+            *(models.When(pk=pk, then=models.Value(i)) for i, pk in enumerate(head)),
+            default=models.Value(len(head)),
             output_field=models.IntegerField(),
         )
-        if ranked
-        else models.Value(0, output_field=models.IntegerField())
-    )
-    return queryset.filter(pk__in=ids).annotate(search_rank=rank).order_by("search_rank", "pk")
+        self.ranked = ranked
+
+
+def ranked_order(queryset) -> tuple[list[int], bool] | None:
+    """(the ranked ids, reversed?) when ``queryset`` is ordered by ``search_rank`` first, else None."""
+    query = getattr(queryset, "query", None)
+    if query is None or not query.order_by:
+        return None
+    first = query.order_by[0]
+    if not isinstance(first, str) or first.lstrip("-") != "search_rank":
+        return None
+    rank = query.annotations.get("search_rank")
+    if not isinstance(rank, SearchRank):
+        return None
+    return rank.ranked, first.startswith("-")
+
+
+def rank_ids(queryset) -> list[int]:
+    """The ids of ``queryset`` (ordered by ``search_rank`` first) in rank order: one query for the
+    ids the other filters keep, the order from the ranking."""
+    ranked, descending = ranked_order(queryset)
+    kept = set(queryset.order_by().values_list("pk", flat=True))
+    ids = [pk for pk in ranked if pk in kept]
+    return ids[::-1] if descending else ids
+
+
+def in_ranked_order(queryset, ids: list[int]) -> list:
+    """The records of ``queryset`` with these ids (one query, with its prefetches), in that order."""
+    by_pk = {obj.pk: obj for obj in queryset.order_by().filter(pk__in=ids)}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def id_set(ids: list[int]):
+    """``pk__in`` for many ids as one parameter (a JSON array on SQLite, an array on PostgreSQL):
+    a search matching 50,000 records is not 50,000 placeholders in every count and facet query."""
+    if connection.vendor == "sqlite":
+        return models.expressions.RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+    if connection.vendor == "postgresql":
+        return models.expressions.RawSQL("SELECT unnest(%s::integer[])", [ids])
+    return ids
+
+
+def ranking(model, query: str) -> list[int] | None:
+    """The ids of ``model``'s records matching ``query``, best first (None: nothing to search)."""
+    outcome = run(query, kinds=[model], restrict=False)
+    if not outcome.parsed:
+        return None
+    return [hit.pk for hit in outcome.hits]
+
+
+def filter_queryset(queryset, query: str, ranked: list[int] | None = None):
+    """``queryset`` narrowed to the records matching ``query``, annotated ``search_rank`` (0 best).
+    ``ranked`` is :func:`ranking`'s answer when the caller already has it (a FilterSet applies
+    the same search to its list and to each facet's count: the engine runs once)."""
+    if ranked is None:
+        ranked = ranking(queryset.model, query)
+    if ranked is None:
+        return queryset
+    matching = queryset.filter(pk__in=id_set(ranked)) if ranked else queryset.none()
+    return matching.annotate(search_rank=SearchRank(ranked)).order_by("search_rank", "pk")
