@@ -10,7 +10,7 @@ NODE_TOOLS := tests/browser
 
 export DJANGO_SETTINGS_MODULE := wps_portal.settings
 
-.PHONY: run test serve setup install db corpus verify lint format browser-tools bench bench-search bench-scale loadtest clean help
+.PHONY: run test serve setup install db corpus verify lint format browser-tools bench bench-search bench-scale loadtest messages clean help
 
 help:
 	@echo "make run     set everything up and serve the portal at http://127.0.0.1:$(PORT)/"
@@ -102,6 +102,13 @@ bench: corpus
 BENCH_ARGS ?= --partners 20000 --activities 200000
 bench-scale: install
 	$(PY) scripts/bench_scale.py $(BENCH_ARGS)
+
+# Extract the portal's messages into the catalogues translators edit (needs GNU gettext's xgettext),
+# then generate Serbian Latin from Cyrillic and compile the complete catalogues (README, Languages).
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages $(foreach l,sq sr bs,-l $(l)) --ignore=.venv --ignore=tests --ignore=staticfiles --no-obsolete
+	DEBUG=1 $(PY) manage.py makemessages -d djangojs $(foreach l,sq sr bs,-l $(l)) --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=static/vendor --ignore=node_modules --no-obsolete
+	DEBUG=1 $(PY) manage.py build_catalogues
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles releases $(NODE_TOOLS)/node_modules .pytest_cache .ruff_cache

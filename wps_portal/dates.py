@@ -7,13 +7,11 @@ into the ISO string of exactly that precision ("2010", "2010-06", "2010-06-15") 
 import datetime
 import re
 
+from django.utils import formats
+
 from .choices import DatePrecision
 
 _PARTIAL_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]  # fmt: skip
 
 
 def parse_partial_date(value) -> tuple[datetime.date, str]:
@@ -45,14 +43,15 @@ def iso_partial(date: datetime.date | None, precision: str) -> str | None:
 
 
 def human_partial(date: datetime.date | None, precision: str) -> str:
-    """A readable form: "2010", "June 2010", "15 June 2010"."""
+    """A readable form in the active language, at its precision: "2010", "June 2010",
+    "15 June 2010" ("јун 2010", "15. јун 2010." in Serbian; formats in wps_portal/formats)."""
     if date is None:
         return ""
     if precision == DatePrecision.YEAR:
         return str(date.year)
     if precision == DatePrecision.MONTH:
-        return f"{_MONTHS[date.month - 1]} {date.year}"
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+        return formats.date_format(date, "YEAR_MONTH_FORMAT")
+    return formats.date_format(date, "DATE_FORMAT")
 
 
 def period_end(date: datetime.date, precision: str) -> datetime.date:

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from wps_portal import languages
 from wps_portal.licence import LICENCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -106,6 +107,9 @@ MIDDLEWARE = [
     # reads from the primary (only matters with DATABASE_REPLICA_URLS).
     "wps_portal.db_routing.PrimaryPinningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the URL's prefix, else ?lang= (API), else the language cookie, else
+    # Accept-Language (after sessions, before CommonMiddleware's redirects).
+    "wps_portal.i18n.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -126,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wps_portal.licence.licence_context",
+                "wps_portal.i18n.language_context",
             ],
         },
     },
@@ -162,7 +167,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Languages (wps_portal/languages.py): English, and each of Albanian, Serbian (Cyrillic and Latin)
+# and Bosnian once its catalogue under locale/ is complete. The public pages of a language other
+# than English live under its prefix (/sq/partners/); English keeps the unprefixed URLs. The API
+# answers in the language of Accept-Language or ?lang=.
 LANGUAGE_CODE = "en"
+LANGUAGES = languages.languages()
+LOCALE_PATHS = [languages.LOCALE_DIR]
+# Dates at the portal's precisions in each language's own order ("15 June 2010", "јун 2010.").
+FORMAT_MODULE_PATH = ["wps_portal.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

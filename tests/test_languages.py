@@ -1,0 +1,166 @@
+"""The portal's languages: which are offered, how a page and an API call choose one, dates in each,
+and the catalogues (Serbian Latin generated from Cyrillic, only complete catalogues compiled).
+
+No language but English has a complete catalogue yet, so the tests that switch one on do it with
+``settings.LANGUAGES``; the URL scheme, switcher and API behave the same for any language offered.
+"""
+
+import datetime
+import gettext
+
+import polib
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from wps_portal import languages
+from wps_portal.dates import human_partial
+
+pytestmark = pytest.mark.django_db
+
+WITH_SERBIAN = [("en", "English"), ("sr", "Српски"), ("sr-latn", "Srpski (latinica)")]
+
+
+def test_only_english_and_languages_with_a_compiled_catalogue_are_offered(tmp_path, settings):
+    assert languages.languages() == settings.LANGUAGES
+    assert languages.languages(tmp_path) == [("en", "English")]
+    mo = tmp_path / "sr" / "LC_MESSAGES" / "django.mo"
+    mo.parent.mkdir(parents=True)
+    mo.write_bytes(polib.POFile().to_binary())
+    assert languages.languages(tmp_path) == [("en", "English"), ("sr", "Српски")]
+    assert languages.locale_name("sr-latn") == "sr_Latn"
+
+
+def test_with_one_language_pages_are_english_with_no_switcher(client):
+    page = client.get("/partners/", HTTP_ACCEPT_LANGUAGE="sr")
+    html = page.content.decode()
+    assert page["Content-Language"] == "en" and '<html lang="en">' in html
+    assert "hreflang" not in html and "language-switcher" not in html
+
+
+def test_each_language_has_its_own_url_and_english_keeps_the_unprefixed_one(client, settings):
+    settings.LANGUAGES = WITH_SERBIAN
+    english = client.get("/partners/?country=XK")
+    serbian = client.get("/sr/partners/?country=XK")
+    assert english.status_code == serbian.status_code == 200
+    assert '<html lang="en">' in english.content.decode()
+    assert '<html lang="sr">' in serbian.content.decode() and serbian["Content-Language"] == "sr"
+    assert client.get("/sr-latn/partners/").status_code == 200
+    assert client.get("/xx/partners/").status_code == 404
+
+
+def test_the_switcher_and_hreflang_keep_the_page_and_its_query(client, settings):
+    settings.LANGUAGES = WITH_SERBIAN
+    html = client.get("/sr/partners/?country=XK").content.decode()
+    switcher = html.split('class="language-switcher"')[1].split("</nav>")[0]
+    assert 'href="/partners/?country=XK" hreflang="en" lang="en"' in switcher
+    assert 'href="/sr-latn/partners/?country=XK"' in switcher
+    assert 'href="/sr/partners/?country=XK" hreflang="sr" lang="sr" aria-current="true"' in switcher
+    head = html.split("</head>")[0]
+    assert '<link rel="alternate" hreflang="sr" href="http://testserver/sr/partners/?country=XK">' in head
+    assert '<link rel="alternate" hreflang="x-default" href="http://testserver/partners/?country=XK">' in head
+
+
+def test_the_browsers_language_is_offered_not_forced(client, settings):
+    settings.LANGUAGES = WITH_SERBIAN
+    page = client.get("/partners/", HTTP_ACCEPT_LANGUAGE="sr,en;q=0.5")
+    html = page.content.decode()
+    assert '<html lang="en">' in html  # a shared English link reads in English for everyone
+    assert 'class="language-suggestion" lang="sr"><a href="/partners/' not in html
+    assert 'class="language-suggestion" lang="sr"><a href="/sr/partners/" hreflang="sr">' in html
+    assert "Accept-Language" in page["Vary"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the reader chose: no more suggestion
+    assert "language-suggestion" not in client.get("/partners/", HTTP_ACCEPT_LANGUAGE="sr").content.decode()
+
+
+def test_the_api_answers_in_the_language_asked(client, settings):
+    settings.LANGUAGES = WITH_SERBIAN
+    assert client.get("/api/v1/partners/", HTTP_ACCEPT_LANGUAGE="sr")["Content-Language"] == "sr"
+    assert (
+        client.get("/api/v1/partners/?lang=sr-latn", HTTP_ACCEPT_LANGUAGE="sr")["Content-Language"]
+        == "sr-latn"
+    )
+    assert client.get("/api/v1/partners/")["Content-Language"] == "en"
+    refused = client.get("/api/v1/partners/?lang=klingon")
+    assert refused.status_code == 400
+    assert "klingon" in refused.json()["lang"][0] and "sr-latn" in refused.json()["lang"][0]
+
+
+@pytest.mark.parametrize(
+    ("code", "month", "day"),
+    [
+        ("en", "June 2010", "15 June 2010"),
+        ("sr", "јун 2010", "15. јун 2010."),
+        ("sr-latn", "jun 2010", "15. jun 2010."),
+        ("bs", "juni 2010", "15. juni 2010."),
+    ],
+)
+def test_dates_read_at_their_precision_in_each_language(code, month, day):
+    date = datetime.date(2010, 6, 15)
+    with translation.override(code):
+        assert human_partial(date, "year") == "2010"
+        assert human_partial(date, "month") == month
+        assert human_partial(date, "day") == day
+
+
+# -- catalogues ------------------------------------------------------------------------------------
+
+
+def write_catalogue(root, code, entries, fuzzy=()):
+    catalogue = polib.POFile()
+    catalogue.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": code}
+    for msgid, msgstr in entries.items():
+        entry = polib.POEntry(msgid=msgid, msgstr=msgstr)
+        if msgid in fuzzy:
+            entry.flags.append("fuzzy")
+        catalogue.append(entry)
+    path = root / languages.locale_name(code) / "LC_MESSAGES" / "django.po"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    catalogue.save(str(path))
+    return path
+
+
+def test_serbian_latin_is_generated_from_cyrillic_and_both_are_compiled(tmp_path):
+    write_catalogue(
+        tmp_path, "sr", {"Partners": "Партнери", "%(n)s activities in Kosovo": "%(n)s активности на Косову"}
+    )
+    call_command("build_catalogues", locale_dir=str(tmp_path))
+    latin = polib.pofile(str(tmp_path / "sr_Latn" / "LC_MESSAGES" / "django.po"))
+    assert {e.msgid: e.msgstr for e in latin} == {
+        "Partners": "Partneri",
+        "%(n)s activities in Kosovo": "%(n)s aktivnosti na Kosovu",  # placeholders untouched
+    }
+    for folder, expected in (("sr", "Партнери"), ("sr_Latn", "Partneri")):
+        with (tmp_path / folder / "LC_MESSAGES" / "django.mo").open("rb") as mo:
+            assert gettext.GNUTranslations(mo).gettext("Partners") == expected
+    call_command("build_catalogues", "--check", locale_dir=str(tmp_path))  # up to date
+
+
+def test_the_check_names_a_stale_latin_catalogue_and_an_uncompiled_one(tmp_path, capsys):
+    source = write_catalogue(tmp_path, "sr", {"Partners": "Партнери"})
+    call_command("build_catalogues", locale_dir=str(tmp_path))
+    write_catalogue(tmp_path, "sr", {"Partners": "Партнери", "Lessons": "Поуке"})
+    with pytest.raises(CommandError):
+        call_command("build_catalogues", "--check", locale_dir=str(tmp_path))
+    err = capsys.readouterr().err
+    assert "sr_Latn/LC_MESSAGES/django.po: not the transliteration of" in err and str(source) in err
+    assert "sr/LC_MESSAGES/django.mo: not compiled from django.po" in err
+
+
+def test_an_incomplete_or_fuzzy_catalogue_is_named_and_never_compiled(tmp_path, capsys):
+    write_catalogue(
+        tmp_path, "sq", {"Partners": "Partnerët", "Lessons": "", "Sources": "Burime"}, fuzzy={"Sources"}
+    )
+    with pytest.raises(CommandError):
+        call_command("build_catalogues", locale_dir=str(tmp_path))
+    err = capsys.readouterr().err
+    assert "sq/LC_MESSAGES/django.po: 1 untranslated (first: 'Lessons')" in err
+    assert "1 fuzzy (first: 'Sources')" in err
+    assert not (tmp_path / "sq" / "LC_MESSAGES" / "django.mo").exists()
+    assert languages.languages(tmp_path) == [("en", "English")]
+
+
+def test_the_committed_catalogues_are_complete_and_compiled():
+    """Every catalogue under locale/ (none yet but English's source strings): complete, no fuzzy
+    message, compiled, and Serbian Latin the transliteration of Cyrillic."""
+    call_command("build_catalogues", "--check")
