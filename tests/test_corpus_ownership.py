@@ -263,3 +263,20 @@ def test_a_record_with_no_load_record_counts_as_curated_where_it_differs(tmp_pat
     assert Partner.objects.get(slug=KWN).founded_year == 2000
     assert [(d.label, d.field) for d in report.kept] == [(KWN, "founded_year")]
     assert LoadedRecord.objects.filter(kind="partner", key=KWN).exists()  # from now on, it can tell
+
+
+@pytest.mark.parametrize(("in_database", "follows_fixtures"), [(None, True), (1990, False)])
+def test_a_field_added_since_the_last_load_follows_the_fixtures_unless_a_curator_filled_it(
+    in_database, follows_fixtures
+):
+    """A new field (a migration added it after the last load): the last load's record does not
+    know it. Left empty, nobody edited it; filled in, a curator did."""
+    state = LoadedRecord.objects.get(kind="partner", key=KWN)
+    state.values.pop("founded_year")
+    state.save()
+    Partner.objects.filter(slug=KWN).update(founded_year=in_database)
+    report = load_corpus(Path(settings.CORPUS_DIR))
+    founded = Partner.objects.get(slug=KWN).founded_year
+    assert founded == (2000 if follows_fixtures else 1990)
+    changed = {(d.label, d.field) for d in (report.updated_fields if follows_fixtures else report.kept)}
+    assert (KWN, "founded_year") in changed

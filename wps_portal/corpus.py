@@ -1018,7 +1018,14 @@ def _load(ctx: Context, report: LoadReport, *, overwrite: bool, unpublish_missin
                     if same(spec, name, wanted[name], current[name]):
                         continue
                     difference = Difference(spec.name, label, name, current[name], wanted[name])
-                    if last is not None and name in last and same(spec, name, last[name], current[name]):
+                    # Nobody edited it: it still holds what the last load wrote, or it is a field
+                    # the last load did not know (added since) and nobody has filled in.
+                    untouched = last is not None and (
+                        same(spec, name, last[name], current[name])
+                        if name in last
+                        else current[name] in (None, "", [], {})
+                    )
+                    if untouched:
                         report.updated_fields.append(difference)
                     elif overwrite:
                         report.overwritten.append(difference)
