@@ -371,3 +371,20 @@ def test_the_openapi_schema_states_the_licence():
         "name": "CC BY 4.0",
         "url": "https://creativecommons.org/licenses/by/4.0/",
     }
+
+
+def test_the_data_page_describes_the_release_as_a_schema_org_dataset(client):
+    import extruct
+
+    page = client.get("/data/")
+    assert page.status_code == 200
+    found = extruct.extract(page.content.decode(), base_url="http://testserver/data/", syntaxes=["json-ld"])
+    (dataset,) = [item for item in found["json-ld"] if item.get("@type") == "Dataset"]
+    release = releases.current_release()
+    assert dataset["version"] == release.version
+    assert dataset["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    downloads = {d["encodingFormat"]: d["contentUrl"] for d in dataset["distribution"]}
+    assert {"application/zip", "application/vnd.sqlite3", "application/json"} <= set(downloads)
+    for url in downloads.values():
+        if "/data/" in url:
+            assert client.get(url.removeprefix("http://testserver")).status_code == 200

@@ -473,10 +473,32 @@ def data_page(request):
     rows = {t["name"]: t["rows"] for t in release.manifest["tables"]}
     resources = [{**r, "rows": rows[r["name"]]} for r in package["resources"]]
     files = {f["kind"]: f for f in release.files}
+    media_types = {
+        "package": "application/zip",
+        "sqlite": "application/vnd.sqlite3",
+        "json": "application/json",
+    }
+    downloads = [
+        {
+            "@type": "DataDownload",
+            "name": f["name"],
+            "encodingFormat": media_types[f["kind"]],
+            "contentUrl": request.build_absolute_uri(
+                reverse("data-download", args=[release.version, f["name"]])
+            ),
+            "contentSize": f"{f['bytes']} B",
+        }
+        for f in release.files
+        if f["kind"] in media_types
+    ]
+    dataset = linked_data.dataset(request, sources=SourceDocument.objects.all(), distributions=downloads)
     return render(
         request,
         "data.html",
         {
+            "linked_data": linked_data.script(
+                {**dataset, "version": release.version, "dateModified": release.manifest["date"]}
+            ),
             "release": release,
             "package": package,
             "resources": resources,
