@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.urls.resolvers import RegexPattern, RoutePattern
+from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
 
 # Already percent-encoded, so that invalid UTF-8 and lone "%" reach the server as they are.
 HOSTILE = {
@@ -66,6 +66,8 @@ def _route_text(pattern) -> str | None:
     """The pattern as a path with PLACEHOLDER for its parameters, or None if it cannot be built."""
     if isinstance(pattern, RoutePattern):
         return re.sub(r"<(?:\w+:)?\w+>", PLACEHOLDER, str(pattern))
+    if isinstance(pattern, LocalePrefixPattern):  # the public pages: the active language's prefix
+        return pattern.language_prefix
     if isinstance(pattern, RegexPattern):
         text = str(pattern).lstrip("^").rstrip("$")
         text = re.sub(r"\(\?P<\w+>[^)]*\)", PLACEHOLDER, text)
