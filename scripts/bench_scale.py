@@ -124,6 +124,7 @@ def activity_columns(d: Dialect, base=""):
         ),
         ("excerpt", "ci.excerpt"),
         ("section", "ci.section"),
+        ("locator", "ci.locator"),
         ("verified", d.boolean("ci.verified_at is not null")),
         ("verified_at", d.timestamp("ci.verified_at")),
     )
@@ -148,7 +149,7 @@ def activity_columns(d: Dialect, base=""):
   a.status, a.last_verified,
   {d.cat(q(base + "/api/v1/activities/"), "a.slug", "'/'")} as url,
   {d.cat(q(base + "/activities/"), "a.slug", "'/'")} as html_url,
-  (select {d.arr(citation)} from (select s.key, s.title, ci.excerpt, ci.section, ci.verified_at from wps_portal_citation ci
+  (select {d.arr(citation)} from (select s.key, s.title, ci.excerpt, ci.section, ci.locator, ci.verified_at from wps_portal_citation ci
      join wps_portal_sourcedocument s on s.id = ci.source_id
      where ci.content_type_id = (select id from django_content_type where app_label = 'activities' and model = 'activity')
        and ci.object_id = a.id order by ci."order", ci.id) ci) as citations"""  # fmt: skip
