@@ -301,12 +301,16 @@ def _field_names(serializer_class) -> tuple[str, ...]:
 
 class SourceDocumentSerializer(BaseSerializer):
     url = detail_url("source", "key")
-    # Where the document itself can be read online (empty: not known); ``url`` is its API address.
-    document_url = serializers.URLField(source="url", read_only=True)
+    # Where the document itself can be read online (null: not known); ``url`` is its API address.
+    document_url = serializers.SerializerMethodField()
     html_url = HtmlUrlField()
     date = PartialDateField("date", "date_precision", read_only=True)
     lookup_field = "key"
     brief_fields = ("key", "title", "url")
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_document_url(self, source) -> str | None:
+        return source.url or None
 
     class Meta:
         model = SourceDocument
