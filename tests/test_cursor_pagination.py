@@ -57,6 +57,7 @@ def by_cursor(client, url):
         f"{API}activities/?page_size=11&country=XK",
         f"{API}partners/?page_size=9&ordering=-name",
         f"{API}partners/?page_size=9&q=women",  # relevance order
+        f"{API}activities/?page_size=11&q=women&ordering=-type,relevance",  # relevance as a later key
     ],
 )
 def test_cursor_pages_hold_the_same_rows_as_page_numbers_both_ways(client, url):

@@ -57,8 +57,12 @@ def sort_keys(queryset) -> list[Key]:
             raise InvalidCursor(f"the order {item!r} cannot be paged by cursor")
         if name == "pk":
             name = queryset.model._meta.pk.name
-        field = _field(queryset.model, name)
-        nullable = bool(getattr(field, "null", False))
+        if name in query.annotations:
+            # An annotation (``ordering=-date,relevance``: the search rank as a later key); its
+            # NULLs are spelt out in the condition like a nullable column's.
+            nullable = True
+        else:
+            nullable = bool(getattr(_field(queryset.model, name), "null", False))
         if explicit is None:
             # SQLite puts NULLs first in ascending order, PostgreSQL last.
             nulls_large = vendor == "postgresql"
@@ -148,9 +152,9 @@ def reversed_order(keys: list[Key]) -> list:
 
 def key_values(queryset, keys: list[Key], pk) -> list:
     """The sort key values of the row ``pk`` (one query: the page's rows may be ``only("pk")``)."""
-    row = (
-        queryset.model._default_manager.using(queryset.db).filter(pk=pk).values_list(*(k.field for k in keys))
-    )
+    annotated = any(k.field in queryset.query.annotations for k in keys)
+    source = queryset.order_by() if annotated else queryset.model._default_manager.using(queryset.db)
+    row = source.filter(pk=pk).values_list(*(k.field for k in keys))
     found = list(row[:1])
     if not found:
         raise InvalidCursor("the row this cursor points at no longer exists")
