@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 import networkx as nx
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -58,6 +59,12 @@ RELATION = "relation"
 # (seeded: the same data gives the same figures).
 BETWEENNESS_EXACT_UP_TO = 600
 BETWEENNESS_SAMPLES = 300
+# A partner page's network is cut out of the whole network (which gives it its whole-network
+# metrics: betweenness, group) up to this many published partners; above, the whole network costs
+# minutes to build, and the page builds the partner's own links alone (``ego_network``).
+WHOLE_NETWORK_UP_TO = 2_000
+# The partner page draws and lists the strongest links, up to this many, and says how many more.
+EGO_LINKS_SHOWN = 60
 
 
 @dataclass
@@ -95,10 +102,12 @@ class Node:
     country_code: str
     country_name: str
     url: str
-    degree: int = 0
-    weighted_degree: int = 0
-    betweenness: float = 0.0
-    component: int = 0  # 1 is the largest
+    # None where not known: an ego network built alone (``ego_network``) knows its partner's
+    # degrees but no whole-network metric.
+    degree: int | None = 0
+    weighted_degree: int | None = 0
+    betweenness: float | None = 0.0
+    component: int | None = 0  # 1 is the largest
 
     @property
     def label(self):
@@ -131,7 +140,7 @@ class Node:
             "url": self.url,
             "degree": self.degree,
             "weighted_degree": self.weighted_degree,
-            "betweenness": round(self.betweenness, 6),
+            "betweenness": None if self.betweenness is None else round(self.betweenness, 6),
             "component": self.component,
         }
 
@@ -233,10 +242,15 @@ class Network:
         ranked = sorted(pairs.items(), key=lambda item: (-item[1], order[item[0][0]], order[item[0][1]]))
         return [(str(Sector(a).label), str(Sector(b).label), n) for (a, b), n in ranked]
 
-    def ego(self, node_id) -> Network:
+    def ego(self, node_id, limit: int | None = None) -> Network:
         """The partner and the partners it is linked to, with the edges touching it (one step);
-        each node keeps the metrics it has in the whole network."""
+        each node keeps the metrics it has in the whole network. ``limit``: the strongest edges
+        only (heaviest first, then in the network's order)."""
         edges = [e for e in self.edges if node_id in (e.source, e.target)]
+        if limit is not None and len(edges) > limit:
+            position = {id(e): i for i, e in enumerate(edges)}
+            kept = {id(e) for e in sorted(edges, key=lambda e: (-e.weight, position[id(e)]))[:limit]}
+            edges = [e for e in edges if id(e) in kept]
         ids = {node_id} | {e.source for e in edges} | {e.target for e in edges}
         return Network(
             nodes=[n for n in self.nodes if n.id in ids],
@@ -349,8 +363,57 @@ def full_network() -> Network:
 # -- building ------------------------------------------------------------------------------------
 
 
-def build_network(selection: Selection) -> Network:
-    """Four queries: partners, relations, activity participations, case-study participations."""
+def partner_network(partner) -> tuple[Network, Node | None, int]:
+    """(the partner's ego network with its strongest ``EGO_LINKS_SHOWN`` links, its node with its
+    metrics, how many links it has in all) for the partner page, cached per generation."""
+
+    def compute():
+        whole = Partner.objects.published().count() <= WHOLE_NETWORK_UP_TO
+        network = full_network() if whole else ego_network(partner)
+        node = network.node(partner.slug)
+        if node is None:
+            return Network([], [], []), None, 0
+        links = sum(1 for e in network.edges if partner.slug in (e.source, e.target))
+        return network.ego(partner.slug, limit=EGO_LINKS_SHOWN), node, links
+
+    return cache.cached(("network", "partner", partner.pk, get_language()), compute)
+
+
+def ego_network(partner) -> Network:
+    """The partner, the partners it is linked to and the edges touching it, built from its own
+    records alone (four queries, whatever the size of the whole network). Its node's degree and
+    weighted degree are those of the whole network; betweenness and group are whole-network
+    metrics and are left unknown (None)."""
+    activities = Activity.objects.published().filter(
+        pk__in=Participation.objects.filter(partner=partner).values("activity")
+    )
+    case_studies = CaseStudy.objects.published().filter(
+        pk__in=CaseStudyPartner.objects.filter(partner=partner).values("case_study")
+    )
+    linked = (
+        Q(pk=partner.pk)
+        | Q(parent=partner)
+        | Q(pk__in=PartnerRelation.objects.filter(source=partner).values("target"))
+        | Q(pk__in=PartnerRelation.objects.filter(target=partner).values("source"))
+        | Q(pk__in=Participation.objects.filter(activity__in=activities.values("pk")).values("partner"))
+        | Q(
+            pk__in=CaseStudyPartner.objects.filter(case_study__in=case_studies.values("pk")).values("partner")
+        )
+    )
+    if partner.parent_id:
+        linked |= Q(pk=partner.parent_id)
+    selection = Selection(
+        filterset=None,
+        partners=Partner.objects.published().filter(linked),
+        activities=activities,
+        case_studies=case_studies,
+    )
+    return build_network(selection, focus=partner.slug)
+
+
+def build_network(selection: Selection, focus: str | None = None) -> Network:
+    """Four queries: partners, relations, activity participations, case-study participations.
+    ``focus``: only the edges touching this partner (``ego_network``), without the graph metrics."""
     partner_ids = selection.partners.values("pk")
     partners = list(
         selection.partners.model.objects.filter(pk__in=partner_ids)
@@ -381,8 +444,11 @@ def build_network(selection: Selection) -> Network:
             edges[key] = Edge(source=a, target=b, kind=kind)
         return edges[key]
 
+    def touches(*ids) -> bool:
+        return focus is None or focus in ids
+
     for p in partners:
-        if p.parent_id in slug_of:
+        if p.parent_id in slug_of and touches(p.slug, slug_of[p.parent_id]):
             body = nodes[order[slug_of[p.parent_id]]].name
             edge(PART_OF, p.slug, slug_of[p.parent_id]).records.append(
                 Record(
@@ -396,6 +462,8 @@ def build_network(selection: Selection) -> Network:
         "source_id", "type", "target_id", "start_year", "end_year", "note"
     )
     for source_id, type_, target_id, start_year, end_year, note in relations:
+        if not touches(slug_of[source_id], slug_of[target_id]):
+            continue
         if not _overlaps(start_year, end_year, selection.year_from, selection.year_to):
             continue
         source, target = slug_of[source_id], slug_of[target_id]
@@ -465,10 +533,13 @@ def build_network(selection: Selection) -> Network:
         (CASE_STUDY, case_study_records, case_study_partners),
     ):
         for slug in sorted(records, key=lambda s: (records[s].first_day or datetime.date.max, s)):
-            for a, b in combinations(sorted(members[slug], key=order.get), 2):
+            pairs = combinations(sorted(members[slug], key=order.get), 2)
+            for a, b in pairs if focus is None else ((focus, b) for b in members[slug] - {focus}):
                 edge(kind, a, b).records.append(records[slug])
 
     kept = [e for e in edges.values() if not selection.links or e.kind in selection.links]
+    if focus is not None:
+        return _measure_focus(nodes, kept, order, focus)
     return _measure(nodes, kept, order)
 
 
@@ -479,18 +550,44 @@ def _overlaps(start_year, end_year, year_from, year_to) -> bool:
     return not (too_early or too_late)
 
 
-def _measure(nodes: list[Node], edges, order) -> Network:
+def _classify(nodes: list[Node], edges, order) -> list[Edge]:
+    """The edges in the network's order, each marked crossing borders and sectors or not."""
     index = {n.id: n for n in nodes}
     edges = sorted(
         edges,
         key=lambda e: (KIND_ORDER[e.kind], -e.weight, order[e.source], order[e.target]),
     )
-    graph = nx.Graph()
-    graph.add_nodes_from(index)
     for e in edges:
         a, b = index[e.source], index[e.target]
         e.cross_border = bool(a.country_code and b.country_code and a.country_code != b.country_code)
         e.cross_sector = Sector.OTHER not in (a.sector, b.sector) and a.sector != b.sector
+    return edges
+
+
+def _measure_focus(nodes: list[Node], edges, order, focus) -> Network:
+    """A star around ``focus``: its degree and weighted degree (counted as ``_measure`` counts
+    them: a pair of partners is one link weighing the sum of its edges), the rest unknown."""
+    edges = _classify(nodes, edges, order)
+    weights: Counter[str] = Counter()
+    for e in edges:
+        weights[e.target if e.source == focus else e.source] += e.weight
+    linked = {focus, *weights}
+    nodes = [n for n in nodes if n.id in linked]
+    for node in nodes:
+        node.betweenness = node.component = None
+        if node.id == focus:
+            node.degree, node.weighted_degree = len(weights), sum(weights.values())
+        else:
+            node.degree = node.weighted_degree = None
+    return Network(nodes=nodes, edges=edges, components=[[n.id for n in nodes]])
+
+
+def _measure(nodes: list[Node], edges, order) -> Network:
+    index = {n.id: n for n in nodes}
+    edges = _classify(nodes, edges, order)
+    graph = nx.Graph()
+    graph.add_nodes_from(index)
+    for e in edges:
         if graph.has_edge(e.source, e.target):
             graph[e.source][e.target]["weight"] += e.weight
         else:

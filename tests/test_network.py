@@ -345,3 +345,39 @@ def test_network_page_offers_the_kinds_of_link(client):
     page = client.get("/network/", {"link": "member-of"}).content.decode()
     assert 'name="link" value="member-of" checked' in page
     assert "Kind of link:</span> is a member of" in page
+
+
+def edge_facts(network):
+    return [
+        (e.id, e.weight, [r.key for r in e.records], e.cross_border, e.cross_sector) for e in network.edges
+    ]
+
+
+def test_a_partners_network_built_alone_is_its_part_of_the_whole_network():
+    """At scale the partner page builds the partner's links alone (the whole network would take
+    minutes): the same edges, weights, records and degrees as cut out of the whole network."""
+    from networks import graph
+
+    whole = graph.full_network()
+    hubs = sorted(whole.nodes, key=lambda n: (-n.degree, n.id))[:6]
+    assert hubs[0].degree > 10
+    for hub in hubs:
+        alone = graph.ego_network(Partner.objects.get(slug=hub.id))
+        assert edge_facts(alone) == edge_facts(whole.ego(hub.id)), hub.id
+        focus = alone.node(hub.id)
+        assert (focus.degree, focus.weighted_degree) == (hub.degree, hub.weighted_degree)
+        assert focus.betweenness is None  # a whole-network measure: not claimed
+
+
+def test_a_large_networks_partner_page_shows_the_strongest_links_and_says_how_many(client, monkeypatch):
+    from networks import graph
+
+    monkeypatch.setattr(graph, "WHOLE_NETWORK_UP_TO", 0)
+    monkeypatch.setattr(graph, "EGO_LINKS_SHOWN", 3)
+    hub = max(graph.full_network().nodes, key=lambda n: (n.degree, n.id))
+    page = client.get(f"/partners/{hub.id}/").content.decode()
+    data = json.loads(page.split('id="network-data" type="application/json">')[1].split("</script>")[0])
+    assert len(data["edges"]) == 3 and data["focus"] == hub.id
+    links = len(graph.full_network().ego(hub.id).edges)
+    assert f"The strongest 3 of {links} links" in page
+    assert "Bridging (betweenness)" not in page and "too large to measure" in page

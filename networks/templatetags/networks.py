@@ -4,7 +4,7 @@ A tag rather than context from the partner's view, so the partners app stays bel
 
 from django import template
 
-from ..graph import full_network
+from .. import graph
 from ..views import edge_rows, picture_data
 
 register = template.Library()
@@ -12,14 +12,12 @@ register = template.Library()
 
 @register.inclusion_tag("networks/ego.html")
 def partner_network(partner):
-    network = full_network()
-    node = network.node(partner.slug)
+    ego, node, links = graph.partner_network(partner)
     if node is None:
         return {"node": None}
-    ego = network.ego(partner.slug)
     return {
         "node": node,
-        "total": len(network.nodes),
+        "link_count": links,
         "links": edge_rows(ego),
         "picture": picture_data(ego, focus=partner.slug),
         "slug": partner.slug,
