@@ -125,3 +125,24 @@ def test_seed_command_refuses_to_seed_twice_without_replace():
         call_command("seed_synthetic", partners=5, activities=20, seed=1)
     call_command("seed_synthetic", partners=5, activities=20, seed=1, replace=True)
     assert Activity.objects.filter(slug__regex=rf"{synthetic.SLUG_MARK}\d+$").count() == 20
+
+
+def test_indexing_a_chunk_whose_participants_are_over_a_thousand_partners():
+    """500 activities (one chunk of the refresh) with 1,500 distinct partners: a foreign-key
+    prefetch of their partners would be one ``id = %s OR …`` per partner, past SQLite's limit
+    of 1,000 nested expressions (seed_synthetic failed so at 200,000 activities)."""
+    partners = Partner.objects.bulk_create(
+        Partner(name=f"Chunk partner {i}", slug=f"chunk-partner-{i}", kind="ngo", scope="national")
+        for i in range(1500)
+    )
+    activities = Activity.objects.bulk_create(
+        Activity(title=f"Chunk activity {i}", slug=f"chunk-activity-{i}", type="training") for i in range(500)
+    )
+    Participation.objects.bulk_create(
+        Participation(activity=activity, partner=partners[3 * i + k], role="partner")
+        for i, activity in enumerate(activities)
+        for k in range(3)
+    )
+    refresh_search_text([Activity])
+    activity = Activity.objects.get(slug="chunk-activity-499")
+    assert "chunk partner 1499" in activity.search_text  # folded

@@ -13,6 +13,8 @@ from collections import Counter
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Prefetch
+from django.db.models.constants import LOOKUP_SEP
 
 from .text import fold, index_tokens
 
@@ -109,7 +111,7 @@ def refresh_search_text(models=None) -> int:
                 "id", "object_id", *values_fields()
             )
         }
-        queryset = model._default_manager.all().prefetch_related(*getattr(model, "search_prefetch", ()))
+        queryset = with_related(model._default_manager.all(), getattr(model, "search_prefetch", ()))
         with_text = _has_search_text(model)
         stale_text, new, updated = [], [], []
         for instance in queryset.iterator(chunk_size=500):
@@ -136,6 +138,31 @@ def refresh_search_text(models=None) -> int:
         changed += len({*(e.object_id for e in new), *(e.object_id for e in updated)}) + len(existing)
     rebuild_vocabulary()
     return changed
+
+
+def with_related(queryset, lookups):
+    """``queryset`` fetching the related records of ``lookups`` (a model's ``search_prefetch``),
+    joining each many-to-one step instead of prefetching it: a forward foreign key is
+    ``select_related``, and ``participations__partner`` is the participations prefetched with their
+    partner joined. Django 5.2 prefetches a foreign key with a tuple lookup that SQLite spells as
+    one ``id = %s OR …`` per row, and 500 activities' participants (about 1,000 partners) pass
+    SQLite's limit of 1,000 nested expressions ("Expression tree is too large")."""
+    model = queryset.model
+    joined, prefetched = [], []
+    for lookup in lookups:
+        first, _, rest = lookup.partition(LOOKUP_SEP)
+        field = model._meta.get_field(first)
+        if field.many_to_one and not rest:
+            joined.append(first)
+        elif rest and field.one_to_many and LOOKUP_SEP not in rest:
+            related = field.related_model
+            if related._meta.get_field(rest).many_to_one:
+                prefetched.append(Prefetch(first, queryset=related._default_manager.select_related(rest)))
+                continue
+            prefetched.append(lookup)
+        else:
+            prefetched.append(lookup)
+    return queryset.select_related(*joined).prefetch_related(*prefetched)
 
 
 def values_fields():
