@@ -61,6 +61,21 @@ def test_the_switcher_and_hreflang_keep_the_page_and_its_query(client, settings)
     assert '<link rel="alternate" hreflang="x-default" href="http://testserver/partners/?country=XK">' in head
 
 
+def test_a_translation_nobody_has_reviewed_says_so(client, settings, tmp_path):
+    settings.LANGUAGES = WITH_SERBIAN
+    notice = 'class="translation-status'
+    assert notice in client.get("/sr/partners/").content.decode()
+    assert notice not in client.get("/partners/").content.decode()
+    for status, expected in (("reviewed", "reviewed"), ("machine-assisted", "machine-assisted"), ("", None)):
+        path = write_catalogue(tmp_path / status, "sq", {"Partners": "Partnerët"})
+        catalogue = polib.pofile(str(path))
+        catalogue.metadata["X-Translation-Status"] = status
+        catalogue.save()
+        found = languages.translation_status("sq", tmp_path / status)
+        assert found == (expected or "machine-assisted")  # a catalogue that does not say is not "reviewed"
+    assert languages.translation_status("en") is None
+
+
 def test_the_browsers_language_is_offered_not_forced(client, settings):
     settings.LANGUAGES = WITH_SERBIAN
     page = client.get("/partners/", HTTP_ACCEPT_LANGUAGE="sr,en;q=0.5")

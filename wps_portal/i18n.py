@@ -11,6 +11,7 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from . import languages
 from .security import API_PREFIX
 
 
@@ -72,6 +73,10 @@ def suggested(request, pages) -> dict | None:
 def language_context(request):
     """Template context: the page in the other languages, when the portal offers more than one."""
     if len(settings.LANGUAGES) < 2 or request.resolver_match is None:
-        return {"alternates": [], "suggested_language": None}
+        return {"alternates": [], "suggested_language": None, "translation_status": None}
     pages = alternates(request)
-    return {"alternates": pages, "suggested_language": suggested(request, pages)}
+    return {
+        "alternates": pages,
+        "suggested_language": suggested(request, pages),
+        "translation_status": languages.translation_status(translation.get_language()),
+    }

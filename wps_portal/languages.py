@@ -8,6 +8,7 @@ English is the source language and needs no catalogue. Serbian Latin is never tr
 its catalogue is generated from the Cyrillic one by transliteration, so the two cannot drift.
 """
 
+from functools import cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -43,6 +44,27 @@ def is_switched_on(code: str, locale_dir: Path | None = None) -> bool:
     if locale_dir is not None:
         path = locale_dir / path.relative_to(LOCALE_DIR)
     return path.is_file()
+
+
+# How far a catalogue's translations have been checked: its header line X-Translation-Status.
+MACHINE_ASSISTED = "machine-assisted"  # drafted with machine help, not yet reviewed by a native speaker
+REVIEWED = "reviewed"  # reviewed by a native speaker
+STATUSES = (MACHINE_ASSISTED, REVIEWED)
+
+
+@cache
+def translation_status(code: str, locale_dir: Path | None = None) -> str | None:
+    """The status of ``code``'s interface translation (None for the source language). A catalogue
+    that does not say is taken as machine-assisted: a reader is never told more than is known."""
+    if code == SOURCE_LANGUAGE:
+        return None
+    import polib
+
+    path = catalogue(code)
+    if locale_dir is not None:
+        path = locale_dir / path.relative_to(LOCALE_DIR)
+    status = polib.pofile(str(path)).metadata.get("X-Translation-Status") if path.is_file() else None
+    return status if status in STATUSES else MACHINE_ASSISTED
 
 
 def languages(locale_dir: Path | None = None) -> list[tuple[str, str]]:
