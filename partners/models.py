@@ -8,6 +8,7 @@ from wps_portal.choices import Status
 from wps_portal.dates import overlaps_years_q
 from wps_portal.history import curated_history
 from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel, published_prefetch
+from wps_portal.places import country_name
 
 from .choices import AliasKind, PartnerKind, RelationType, Scope
 
@@ -45,8 +46,14 @@ class Country(models.Model):
         return reverse("countries:detail", kwargs={"code": self.code})
 
     @property
+    def local_name(self):
+        """The name in the reader's language (``wps_portal.places``): "Kosovë", "Косово"."""
+        return country_name(self.code, self.name)
+
+    @property
     def display_name(self):
-        return f"{self.name}*" if self.note else self.name
+        """The local name, with an asterisk where a note qualifies it (Kosovo*, resolution 1244)."""
+        return f"{self.local_name}*" if self.note else self.local_name
 
 
 # A partner's page shows its latest activities, this many, with a link to the full filtered list.

@@ -179,3 +179,28 @@ def test_the_committed_catalogues_are_complete_and_compiled():
     """Every catalogue under locale/ (none yet but English's source strings): complete, no fuzzy
     message, compiled, and Serbian Latin the transliteration of Cyrillic."""
     call_command("build_catalogues", "--check")
+
+
+@pytest.mark.parametrize(
+    ("code", "kosovo", "north_macedonia"),
+    [
+        ("en", "Kosovo*", "North Macedonia"),
+        ("sq", "Kosovë*", "Maqedonia e Veriut"),
+        ("sr", "Косово*", "Северна Македонија"),
+        ("sr-latn", "Kosovo*", "Severna Makedonija"),
+        ("bs", "Kosovo*", "Sjeverna Makedonija"),
+    ],
+)
+def test_countries_are_named_in_the_readers_language(code, kosovo, north_macedonia):
+    from partners.models import Country
+
+    xk, mk = Country.objects.get(code="XK"), Country.objects.get(code="MK")
+    with translation.override(code):
+        assert (xk.display_name, mk.display_name) == (kosovo, north_macedonia)
+    assert xk.name == "Kosovo"  # the record keeps its curated English name
+
+
+def test_a_country_page_names_it_in_the_pages_language(client, settings):
+    settings.LANGUAGES = WITH_SERBIAN
+    assert "Србија" in client.get("/sr/countries/RS/").content.decode()
+    assert "Srbija" in client.get("/sr-latn/countries/RS/").content.decode()
