@@ -7,6 +7,7 @@ from wps_portal.filtersets import (
     Facet,
     YearFilter,
     choice_filter,
+    country_facet,
     ordering_filters,
     slugs_filter,
 )
@@ -21,7 +22,7 @@ class ProgrammeFilterSet(BaseFilterSet):
     )
     sort, ordering = ordering_filters({"name": "name", "start_year": "start"})
 
-    facets = {"country": Facet("countries__code", "countries__name")}
+    facets = {"country": country_facet("countries")}
 
     class Meta:
         model = Programme
@@ -63,7 +64,7 @@ class ActivityFilterSet(BaseFilterSet):
     sort, ordering = ordering_filters({"start_date": "start", "title": "title", "type": "type"})
 
     facets = {
-        "country": Facet("countries__code", "countries__name"),
+        "country": country_facet("countries"),
         "type": Facet("type", choices=tuple(ActivityType.choices)),
         "programme": Facet("programme__slug", "programme__short_name"),
         "phase": Facet("phase__slug", "phase__name"),

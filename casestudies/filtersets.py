@@ -7,6 +7,7 @@ from wps_portal.filtersets import (
     Facet,
     YearFilter,
     choice_filter,
+    country_facet,
     ordering_filters,
     slugs_filter,
 )
@@ -54,7 +55,7 @@ class CaseStudyFilterSet(BaseFilterSet):
 
     facets = {
         "section": Facet("section", choices=tuple(Section.choices)),
-        "country": Facet("country__code", "country__name"),
+        "country": country_facet("country"),
         "approach": Facet("approaches__slug", "approaches__title"),
     }
 

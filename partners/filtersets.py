@@ -7,6 +7,7 @@ from wps_portal.filtersets import (
     Facet,
     YearFilter,
     choice_filter,
+    country_facet,
     ordering_filters,
     slugs_filter,
 )
@@ -68,7 +69,7 @@ class PartnerFilterSet(BaseFilterSet):
     )
 
     facets = {
-        "country": Facet("country__code", "country__name"),
+        "country": country_facet("country"),
         "kind": Facet("kind", choices=tuple(PartnerKind.choices)),
         "scope": Facet("scope", choices=tuple(Scope.choices)),
         "role": Facet(

@@ -204,3 +204,9 @@ def test_a_country_page_names_it_in_the_pages_language(client, settings):
     settings.LANGUAGES = WITH_SERBIAN
     assert "Србија" in client.get("/sr/countries/RS/").content.decode()
     assert "Srbija" in client.get("/sr-latn/countries/RS/").content.decode()
+
+
+def test_the_country_facet_names_countries_in_the_pages_language(client, settings):
+    settings.LANGUAGES = WITH_SERBIAN
+    page = client.get("/sr/activities/").content.decode()
+    assert '<input type="checkbox" id="f-country-xk" name="country" value="XK"> <span class="facet-label">Косово</span>' in page

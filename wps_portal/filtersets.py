@@ -16,6 +16,7 @@ Conventions every FilterSet follows:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import django_filters
@@ -26,6 +27,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
 from .models import SourceDocument, public_records, published_q
+from .places import country_name
 from .search import terms
 
 SEARCH_PARAMS = ("q", "search")
@@ -46,6 +48,14 @@ class Facet:
     choices: tuple | None = None  # (value, label) pairs, for vocabulary fields
     limit: int = 50
     through: tuple[str, ...] = ()  # relations off the value's path whose records must be published
+    # (value, stored label) -> the label in the reader's language, e.g. a country's local name
+    localise: Callable[[str, str], str] | None = None
+
+
+def country_facet(path: str, **kwargs) -> Facet:
+    """The countries facet through ``path`` (``country``, ``countries``): by code, named in the
+    reader's language (``wps_portal.places``)."""
+    return Facet(f"{path}__code", f"{path}__name", localise=country_name, **kwargs)
 
 
 @dataclass
@@ -248,7 +258,7 @@ class BaseFilterSet(django_filters.FilterSet):
             result[name] = [
                 FacetValue(
                     value=str(value),
-                    label=str(labels.get(value, label)),
+                    label=str(facet.localise(value, label) if facet.localise else labels.get(value, label)),
                     count=count,
                     selected=str(value) in selected,
                 )
