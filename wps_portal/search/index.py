@@ -105,39 +105,62 @@ def refresh_search_text(models=None) -> int:
         if model not in indexed_models():
             continue
         content_type = ContentType.objects.get_for_model(model)
-        existing = {
-            row["object_id"]: row
-            for row in SearchEntry.objects.filter(content_type=content_type).values(
-                "id", "object_id", *values_fields()
-            )
-        }
+        entries = SearchEntry.objects.filter(content_type=content_type)
         queryset = with_related(model._default_manager.all(), getattr(model, "search_prefetch", ()))
         with_text = _has_search_text(model)
-        stale_text, new, updated = [], [], []
-        for instance in queryset.iterator(chunk_size=500):
-            if with_text:
-                text = flat_text(instance)
-                if instance.search_text != text:
-                    instance.search_text = text
-                    stale_text.append(instance)
-            values = document(instance)
-            row = existing.pop(instance.pk, None)
-            if row is None:
-                new.append(SearchEntry(content_type=content_type, object_id=instance.pk, **values))
-            elif any(row[k] != v for k, v in values.items()):
-                updated.append(
-                    SearchEntry(id=row["id"], content_type=content_type, object_id=instance.pk, **values)
-                )
         with transaction.atomic():
-            if stale_text:
-                model._default_manager.bulk_update(stale_text, ["search_text"], batch_size=200)
-            SearchEntry.objects.bulk_create(new, batch_size=200)
-            SearchEntry.objects.bulk_update(updated, [*values_fields()], batch_size=200)
-            if existing:
-                SearchEntry.objects.filter(id__in=[row["id"] for row in existing.values()]).delete()
-        changed += len({*(e.object_id for e in new), *(e.object_id for e in updated)}) + len(existing)
+            for chunk in _chunks(queryset):
+                # Written chunk by chunk: memory stays one chunk's records (200,000 activities
+                # with their participants held at once took 6 GB).
+                stale_text, new, updated = [], [], []
+                existing = {
+                    row["object_id"]: row
+                    for row in entries.filter(object_id__in=[r.pk for r in chunk]).values(
+                        "id", "object_id", *values_fields()
+                    )
+                }
+                for instance in chunk:
+                    if with_text:
+                        text = flat_text(instance)
+                        if instance.search_text != text:
+                            instance.search_text = text
+                            stale_text.append(instance)
+                    values = document(instance)
+                    row = existing.pop(instance.pk, None)
+                    if row is None:
+                        new.append(SearchEntry(content_type=content_type, object_id=instance.pk, **values))
+                    elif any(row[k] != v for k, v in values.items()):
+                        updated.append(
+                            SearchEntry(
+                                id=row["id"], content_type=content_type, object_id=instance.pk, **values
+                            )
+                        )
+                if stale_text:
+                    model._default_manager.bulk_update(stale_text, ["search_text"], batch_size=200)
+                SearchEntry.objects.bulk_create(new, batch_size=200)
+                SearchEntry.objects.bulk_update(updated, [*values_fields()], batch_size=200)
+                changed += len({*(e.object_id for e in new), *(e.object_id for e in updated)})
+            # entries of records that no longer exist
+            orphans, _ = entries.exclude(object_id__in=model._default_manager.values("pk")).delete()
+        changed += orphans
     rebuild_vocabulary()
     return changed
+
+
+def _chunks(queryset, size: int = 500):
+    """``queryset``'s records in lists of ``size`` by primary key, each list with its prefetches:
+    the caller may write to the records between lists (a cursor left open over a table being
+    written is unsafe on SQLite)."""
+    last = None
+    while True:
+        page = queryset.order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        rows = list(page[:size])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].pk
 
 
 def with_related(queryset, lookups):
