@@ -73,7 +73,7 @@ class FilteredListView(TemplateView):
             if not any(v.strip() for v in data.getlist(key)):
                 del data[key]  # an empty box of a submitted form is not a filter
         filterset = self.build_filterset(data)
-        ignored = filterset.invalid_params()
+        ignored = filterset.invalid_params(browsable=lambda listing: bool(browse_page(listing)))
         if ignored:
             for name in ignored:
                 data.pop(name, None)
@@ -89,10 +89,7 @@ class FilteredListView(TemplateView):
         """
         messages = []
         for name, reason in ignored.items():
-            listing = getattr(filterset.filters.get(name), "listing", "")
-            browse = browse_page(listing)
-            if browse:
-                reason = reason.replace(str(filterset.filters[name].listing_hint), "")
+            browse = browse_page(getattr(filterset.filters.get(name), "listing", ""))
             text = _("Ignored %(param)s=%(value)s: %(reason)s") % {
                 "param": name,
                 "value": ", ".join(self.request.GET.getlist(name)),
