@@ -23,7 +23,9 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
 from django.db.models.constants import LOOKUP_SEP
+from django.forms.utils import pretty_name
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .i18n import interpolate_lazy, literal
 from .models import SourceDocument, public_records, published_q
@@ -358,9 +360,45 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+# The sort keys' labels (the list pages' "Sort" menu), translated when shown.
+SORT_LABELS = {
+    "name": pgettext_lazy("sort key", "Name"),
+    "code": pgettext_lazy("sort key", "Code"),
+    "region": pgettext_lazy("sort key", "Region"),
+    "acronym": pgettext_lazy("sort key", "Acronym"),
+    "founded": pgettext_lazy("sort key (year founded)", "Founded"),
+    "country": pgettext_lazy("sort key", "Country"),
+    "start": pgettext_lazy("sort key (start date)", "Start"),
+    "number": pgettext_lazy("sort key", "Number"),
+    "title": pgettext_lazy("sort key", "Title"),
+    "type": pgettext_lazy("sort key", "Type"),
+    "order": pgettext_lazy("sort key (position in a list)", "Order"),
+    "key": pgettext_lazy("sort key (a document's key)", "Key"),
+    "date": pgettext_lazy("sort key", "Date"),
+    "relevance": pgettext_lazy("sort key", "Relevance"),
+}
+
+
 class RelevanceOrderingFilter(django_filters.OrderingFilter):
     """``relevance`` orders by the search engine's rank when the request searches (``q``), and is
-    ignored otherwise (there is nothing to rank)."""
+    ignored otherwise (there is nothing to rank).
+
+    Its choices' labels are translated when shown (django-filter's are built, in English, when
+    the FilterSet class is defined): ``SORT_LABELS``, and "… (descending)"."""
+
+    def build_choices(self, fields, labels):
+        ascending = [
+            (param, labels.get(field) or SORT_LABELS.get(param) or pretty_name(param))
+            for field, param in fields.items()
+        ]
+        descending = [
+            (
+                f"-{param}",
+                interpolate_lazy(pgettext_lazy("sort order", "%(key)s (descending)"), {"key": label}),
+            )
+            for param, label in ascending
+        ]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
     def filter(self, qs, value):
         if value and "search_rank" not in qs.query.annotations:
