@@ -108,9 +108,9 @@ class BaseReadOnlyViewSet(ExportFormatsMixin, viewsets.ReadOnlyModelViewSet):
                 unknown = [value for value in values if value not in available]
                 if unknown:
                     errors[name] = [
-                        # Translators: the English says "field(s)" for one or more; a plural form
-                        # per number is welcome.
                         ngettext(
+                            # Translators: the English says "field(s)" for one or more; a plural form
+                            # per number is welcome.
                             "Unknown field(s): %(names)s. Allowed: %(allowed)s.",
                             "Unknown field(s): %(names)s. Allowed: %(allowed)s.",
                             len(unknown),
