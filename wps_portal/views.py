@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import render
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy, npgettext
 from django.views.generic import DetailView, TemplateView
 
 from . import citing, linked_data
@@ -368,6 +368,18 @@ def _q(value: str) -> str:
     return params.urlencode()
 
 
+# The noun after each count on the home page ("<strong>12</strong> partners"), by list page, in
+# the reader's language and agreeing with the number.
+HOME_COUNT_NOUNS = {
+    "partners:list": lambda n: npgettext("home page count", "partner", "partners", n),
+    "activities:list": lambda n: npgettext("home page count", "activity", "activities", n),
+    "casestudies:list": lambda n: npgettext("home page count", "case study", "case studies", n),
+    "lessons:list": lambda n: npgettext("home page count", "lesson", "lessons", n),
+    "approaches:list": lambda n: npgettext("home page count", "approach", "approaches", n),
+    "sources:list": lambda n: npgettext("home page count", "citation", "citations", n),
+}
+
+
 def home(request):
     Partner = apps.get_model("partners.Partner")
     Country = apps.get_model("partners.Country")
@@ -377,14 +389,15 @@ def home(request):
     Lesson = apps.get_model("casestudies.Lesson")
     Approach = apps.get_model("casestudies.Approach")
     published_partners = Count("partners", filter=Q(partners__status=Status.PUBLISHED), distinct=True)
-    counts = [
-        (Partner.objects.published().count(), _("partners"), "partners:list"),
-        (Activity.objects.published().count(), _("activities"), "activities:list"),
-        (CaseStudy.objects.published().count(), _("case studies"), "casestudies:list"),
-        (Lesson.objects.published().count(), _("lessons"), "lessons:list"),
-        (Approach.objects.published().count(), _("approaches"), "approaches:list"),
-        (Citation.objects.public().count(), _("citations"), "sources:list"),
+    totals = [
+        (Partner.objects.published().count(), "partners:list"),
+        (Activity.objects.published().count(), "activities:list"),
+        (CaseStudy.objects.published().count(), "casestudies:list"),
+        (Lesson.objects.published().count(), "lessons:list"),
+        (Approach.objects.published().count(), "approaches:list"),
+        (Citation.objects.public().count(), "sources:list"),
     ]
+    counts = [(n, HOME_COUNT_NOUNS[url](n), url) for n, url in totals]
     approach_groups = {}  # {plural heading of a kind: its approaches}, in the approaches' order
     for approach in Approach.objects.published():
         approach_groups.setdefault(approach.kind_plural_display, []).append(approach)
