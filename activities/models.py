@@ -51,6 +51,8 @@ class Programme(PublicModel):
 
     class Meta:
         ordering = ["start_year", "name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
         constraints = [
             *PublicModel.Meta.constraints,
             models.CheckConstraint(
@@ -104,6 +106,8 @@ class Phase(TimestampedModel):
 
     class Meta:
         ordering = ["programme", "number"]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "number"],
@@ -212,7 +216,8 @@ class Activity(PublicModel):
 
     class Meta:
         ordering = ["start_date", "title"]
-        verbose_name_plural = "activities"
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
         # The lists' default order: deep pages walk this index instead of sorting every row.
         indexes = [models.Index(fields=["start_date", "title"], name="activities_start_title_idx")]
         constraints = [

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
@@ -96,7 +97,8 @@ class IssueBox(PublicModel):
 
     class Meta:
         ordering = ["approach", "order"]
-        verbose_name_plural = "issue boxes"
+        verbose_name = _("issue box")
+        verbose_name_plural = _("issue boxes")
         constraints = [*PublicModel.Meta.constraints]
 
     def __str__(self):
@@ -167,7 +169,8 @@ class CaseStudy(PublicModel):
 
     class Meta:
         ordering = ["number"]
-        verbose_name_plural = "case studies"
+        verbose_name = _("case study")
+        verbose_name_plural = _("case studies")
         constraints = [
             *PublicModel.Meta.constraints,
             models.CheckConstraint(
@@ -178,7 +181,7 @@ class CaseStudy(PublicModel):
         ]
 
     def __str__(self):
-        return f"Case study {self.number}: {self.title}"
+        return gettext("Case study %(number)s: %(title)s") % {"number": self.number, "title": self.title}
 
     def natural_key(self):
         return (self.slug,)
@@ -298,6 +301,8 @@ class Lesson(PublicModel):
 
     class Meta:
         ordering = ["approach__order", "case_study__number", "order"]
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
         constraints = [
             *PublicModel.Meta.constraints,
             models.CheckConstraint(
@@ -327,7 +332,7 @@ class Lesson(PublicModel):
         ]
 
     def __str__(self):
-        return f"{self.owner}: lesson {self.order}"
+        return gettext("%(owner)s: lesson %(order)s") % {"owner": self.owner, "order": self.order}
 
     @property
     def owner(self):

@@ -3,7 +3,7 @@
 from django.core.paginator import InvalidPage, Paginator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 
 from activities.filtersets import ActivityFilterSet
 from activities.models import Activity
@@ -238,7 +238,16 @@ def map_page(request):
         measure = "activities"
     unknown = sorted(set(request.GET) - {"measure"})
     if unknown:
-        messages.append(_("Ignored unknown parameter(s): %(names)s.") % {"names": ", ".join(unknown)})
+        messages.append(
+            ngettext(
+                # Translators: the English says "parameter(s)" for one or more; a plural form per
+                # number is welcome.
+                "Ignored unknown parameter(s): %(names)s.",
+                "Ignored unknown parameter(s): %(names)s.",
+                len(unknown),
+            )
+            % {"names": ", ".join(unknown)}
+        )
     context = map_context(measure)
     context.update(
         title=_("Map"),

@@ -25,7 +25,8 @@ class Country(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(code__regex=r"^[A-Z]{2}$"),
@@ -159,6 +160,8 @@ class Partner(PublicModel):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
         indexes = [models.Index(fields=["name"]), models.Index(fields=["status", "kind"])]
         constraints = [
             *PublicModel.Meta.constraints,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from wps_portal.search import engine, fold
 
@@ -92,7 +92,10 @@ def parse(raw: str) -> list[Query]:
     if not isinstance(batch, dict):
         raise BadQuery(_('Send an object of query ids to queries, e.g. {"q0": {"query": "…"}}.'))
     if len(batch) > MAX_QUERIES:
-        raise BadQuery(_("At most %(n)d queries per request.") % {"n": MAX_QUERIES})
+        raise BadQuery(
+            ngettext("At most %(n)d query per request.", "At most %(n)d queries per request.", MAX_QUERIES)
+            % {"n": MAX_QUERIES}
+        )
     return [_query(key, value) for key, value in batch.items()]
 
 

@@ -28,7 +28,7 @@ from django.urls import get_resolver
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 PORTAL_NAME = "WPS Portal"
@@ -96,7 +96,7 @@ def record_reference(obj, request, *, accessed: datetime.date) -> Reference:
         publisher=PORTAL_NAME,
         url=_absolute(request, obj.get_absolute_url()),
         accessed=accessed,
-        genre=_t("%(kind)s record") % {"kind": meta.verbose_name},
+        genre=gettext("%(kind)s record") % {"kind": meta.verbose_name},
         issued=_issued_of(obj),
         container=PORTAL_NAME,
         version=portal_version(),
@@ -153,22 +153,25 @@ def formatted(ref: Reference) -> str:
     if ref.kind == "record":
         portal = PORTAL_NAME
         if ref.version:
-            portal += ", " + _t("version %(version)s") % {"version": ref.version}
+            portal += ", " + gettext("version %(version)s") % {"version": ref.version}
         parts.append(portal + ".")
     parts.append(ref.url + ".")
     if ref.kind == "document" and ref.portal_url != ref.url:
-        portal = _t("Record in the %(portal)s") % {"portal": PORTAL_NAME}
+        portal = gettext("Record in the %(portal)s") % {"portal": PORTAL_NAME}
         if ref.version:
-            portal += ", " + _t("version %(version)s") % {"version": ref.version}
+            portal += ", " + gettext("version %(version)s") % {"version": ref.version}
         parts.append(f"{portal}: {ref.portal_url}.")
-    parts.append(_t("Accessed %(date)s.") % {"date": date_format(ref.accessed, "j F Y")})
+    # The date in the language's own format (wps_portal/formats: "2 December 2026" in English).
+    # Translators: where the date format ends with a full stop ("2. децембар 2026."), leave out
+    # the closing one.
+    parts.append(gettext("Accessed %(date)s.") % {"date": date_format(ref.accessed, "DATE_FORMAT")})
     return " ".join(parts)
 
 
 def _sections_note(ref: Reference) -> str:
     if not ref.sections:
         return ref.note
-    quoted = _t("Sections quoted: %(sections)s.") % {"sections": "; ".join(ref.sections)}
+    quoted = gettext("Sections quoted: %(sections)s.") % {"sections": "; ".join(ref.sections)}
     return f"{ref.note} {quoted}".strip() if ref.note else quoted
 
 

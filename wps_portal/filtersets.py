@@ -24,8 +24,11 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
 from django.db.models.constants import LOOKUP_SEP
+from django.forms.utils import pretty_name
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from .i18n import interpolate_lazy, literal
 from .models import SourceDocument, public_records, published_q
 from .places import country_name
 from .search import terms
@@ -175,11 +178,25 @@ class BaseFilterSet(django_filters.FilterSet):
 
     # -- for the HTML list ------------------------------------------------------------------
 
-    def invalid_params(self) -> dict[str, str]:
-        """{parameter: message} for every parameter whose value was refused."""
+    def invalid_params(self, browsable=None) -> dict[str, str]:
+        """{parameter: message} for every parameter whose value was refused.
+
+        ``browsable(listing)`` says whether the site has a page listing what a filter's API
+        ``listing`` address lists: its messages then leave the address out (``site_messages``).
+        """
         if not self.is_bound or self.form.is_valid():
             return {}
-        return {name: " ".join(errors) for name, errors in self.form.errors.items()}
+        result = {}
+        for name, errors in self.form.errors.as_data().items():
+            own = getattr(self.filters.get(name), "site_messages", {})
+            if not (own and browsable and browsable(self.filters[name].listing)):
+                own = {}
+            texts = []
+            for error in errors:
+                message = own.get(error.code, error.message)
+                texts.append(str(message % error.params if error.params else message))
+            result[name] = " ".join(texts)
+        return result
 
     def queryset_without(self, excluded: str):
         """The queryset with every filter applied except ``excluded`` (and ordering)."""
@@ -286,6 +303,12 @@ def allowed(values) -> str:
     return ", ".join(str(v) for v in values)
 
 
+def refusal(message, values):
+    """A form error naming what is allowed, translated when shown: ``message`` has ``%(value)s``
+    (Django fills it in with the refused value) and ``%(allowed)s`` (filled in here)."""
+    return interpolate_lazy(message, {"value": "%(value)s", "allowed": literal(allowed(values))})
+
+
 def choice_filter(choices, label, **kwargs):
     """A vocabulary facet: several values OR-ed; a bad value names what is allowed."""
     values = [value for value, _label in choices]
@@ -293,7 +316,7 @@ def choice_filter(choices, label, **kwargs):
         choices=choices,
         label=label,
         error_messages={
-            "invalid_choice": _("%(value)s is not allowed; allowed values: ") + allowed(values) + "."
+            "invalid_choice": refusal(_("%(value)s is not allowed; allowed values: %(allowed)s."), values)
         },
         **kwargs,
     )
@@ -309,17 +332,24 @@ def slugs_filter(model, field_name, label, *, to_field_name="slug", listing="", 
     def queryset(request):
         return public_records(apps.get_model(model) if isinstance(model, str) else model)
 
-    hint = _(" (see %(listing)s for the allowed values)") % {"listing": listing} if listing else ""
+    unknown = _("%(value)s is not a known value.")
+    if listing:
+        # The API names its address listing the keys; the site's pages name a page to browse
+        # instead, with the shorter message (``site_messages``, see ``invalid_params``).
+        listed = interpolate_lazy(
+            _("%(value)s is not a known value (see %(listing)s for the allowed values)."),
+            {"value": "%(value)s", "listing": literal(listing)},
+        )
     slugs = SlugsFilter(
         queryset=queryset,
         field_name=field_name,
         to_field_name=to_field_name,
         label=label,
-        error_messages={"invalid_choice": _("%(value)s is not a known value") + hint + "."},
+        error_messages={"invalid_choice": listed if listing else unknown},
         **kwargs,
     )
-    # The site's pages name a page to browse instead of the API's address (views.ignored_messages).
-    slugs.listing, slugs.listing_hint = listing, hint
+    slugs.listing = listing
+    slugs.site_messages = {"invalid_choice": unknown} if listing else {}
     return slugs
 
 
@@ -340,9 +370,45 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+# The sort keys' labels (the list pages' "Sort" menu), translated when shown.
+SORT_LABELS = {
+    "name": pgettext_lazy("sort key", "Name"),
+    "code": pgettext_lazy("sort key", "Code"),
+    "region": pgettext_lazy("sort key", "Region"),
+    "acronym": pgettext_lazy("sort key", "Acronym"),
+    "founded": pgettext_lazy("sort key (year founded)", "Founded"),
+    "country": pgettext_lazy("sort key", "Country"),
+    "start": pgettext_lazy("sort key (start date)", "Start"),
+    "number": pgettext_lazy("sort key", "Number"),
+    "title": pgettext_lazy("sort key", "Title"),
+    "type": pgettext_lazy("sort key", "Type"),
+    "order": pgettext_lazy("sort key (position in a list)", "Order"),
+    "key": pgettext_lazy("sort key (a document's key)", "Key"),
+    "date": pgettext_lazy("sort key", "Date"),
+    "relevance": pgettext_lazy("sort key", "Relevance"),
+}
+
+
 class RelevanceOrderingFilter(django_filters.OrderingFilter):
     """``relevance`` orders by the search engine's rank when the request searches (``q``), and is
-    ignored otherwise (there is nothing to rank)."""
+    ignored otherwise (there is nothing to rank).
+
+    Its choices' labels are translated when shown (django-filter's are built, in English, when
+    the FilterSet class is defined): ``SORT_LABELS``, and "… (descending)"."""
+
+    def build_choices(self, fields, labels):
+        ascending = [
+            (param, labels.get(field) or SORT_LABELS.get(param) or pretty_name(param))
+            for field, param in fields.items()
+        ]
+        descending = [
+            (
+                f"-{param}",
+                interpolate_lazy(pgettext_lazy("sort order", "%(key)s (descending)"), {"key": label}),
+            )
+            for param, label in ascending
+        ]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
     def filter(self, qs, value):
         if value and "search_rank" not in qs.query.annotations:
@@ -361,7 +427,7 @@ def ordering_filters(fields: dict[str, str]):
             fields=fields,
             label=label,
             error_messages={
-                "invalid_choice": _("%(value)s is not a sort order; allowed: ") + allowed(values) + "."
+                "invalid_choice": refusal(_("%(value)s is not a sort order; allowed: %(allowed)s."), values)
             },
         )
 

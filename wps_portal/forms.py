@@ -6,10 +6,12 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from . import services
 from .choices import DatePrecision
 from .dates import iso_partial, parse_partial_date
+from .i18n import interpolate_lazy
 from .models import EXCERPT_MAX_LENGTH
 
 REASON_FIELD = "change_reason"
@@ -143,11 +145,21 @@ class CitationForm(StatusRuleForm):
         label=_("Excerpt"),
         max_length=EXCERPT_MAX_LENGTH,
         widget=ExcerptWidget,
-        help_text=_("Verbatim text of the source, at most %(n)d characters.") % {"n": EXCERPT_MAX_LENGTH},
+        help_text=interpolate_lazy(
+            ngettext_lazy(
+                "Verbatim text of the source, at most %(n)d character.",
+                "Verbatim text of the source, at most %(n)d characters.",
+                EXCERPT_MAX_LENGTH,
+            ),
+            {"n": EXCERPT_MAX_LENGTH},
+        ),
         error_messages={
-            "max_length": _(
+            "max_length": ngettext_lazy(
+                "An excerpt is at most %(limit_value)d character of the source (this one has "
+                "%(show_value)d): shorten it to the sentence that supports the record.",
                 "An excerpt is at most %(limit_value)d characters of the source (this one has "
-                "%(show_value)d): shorten it to the sentence that supports the record."
+                "%(show_value)d): shorten it to the sentence that supports the record.",
+                "limit_value",
             )
         },
     )

@@ -9,10 +9,26 @@ from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from . import languages
 from .security import API_PREFIX
+
+
+def _interpolate(text, params) -> str:
+    return str(text) % params
+
+
+# ``interpolate_lazy(_("%(n)d characters"), {"n": 500})``: a message translated, then filled in,
+# when it is shown (in the reader's language), not when the module is imported.
+interpolate_lazy = lazy(_interpolate, str)
+
+
+def literal(text: str) -> str:
+    """``text`` as a value inside a message that is interpolated again (``%`` doubled): a form
+    error filled in here with what is allowed, and later by Django with ``%(value)s``."""
+    return str(text).replace("%", "%%")
 
 
 class LanguageMiddleware(LocaleMiddleware):

@@ -218,6 +218,8 @@ class SourceDocument(TimestampedModel):
 
     class Meta:
         ordering = ["key"]
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(date_precision__in=DatePrecision.values),
@@ -339,6 +341,8 @@ class Citation(TimestampedModel):
 
     class Meta:
         ordering = ["content_type", "object_id", "order", "pk"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         indexes = [models.Index(fields=["content_type", "object_id"])]
         constraints = [
             models.CheckConstraint(

@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import render
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy, npgettext
 from django.views.generic import DetailView, TemplateView
 
 from . import citing, linked_data
@@ -73,7 +73,7 @@ class FilteredListView(TemplateView):
             if not any(v.strip() for v in data.getlist(key)):
                 del data[key]  # an empty box of a submitted form is not a filter
         filterset = self.build_filterset(data)
-        ignored = filterset.invalid_params()
+        ignored = filterset.invalid_params(browsable=lambda listing: bool(browse_page(listing)))
         if ignored:
             for name in ignored:
                 data.pop(name, None)
@@ -89,10 +89,7 @@ class FilteredListView(TemplateView):
         """
         messages = []
         for name, reason in ignored.items():
-            listing = getattr(filterset.filters.get(name), "listing", "")
-            browse = browse_page(listing)
-            if browse:
-                reason = reason.replace(str(filterset.filters[name].listing_hint), "")
+            browse = browse_page(getattr(filterset.filters.get(name), "listing", ""))
             text = _("Ignored %(param)s=%(value)s: %(reason)s") % {
                 "param": name,
                 "value": ", ".join(self.request.GET.getlist(name)),
@@ -371,6 +368,18 @@ def _q(value: str) -> str:
     return params.urlencode()
 
 
+# The noun after each count on the home page ("<strong>12</strong> partners"), by list page, in
+# the reader's language and agreeing with the number.
+HOME_COUNT_NOUNS = {
+    "partners:list": lambda n: npgettext("home page count", "partner", "partners", n),
+    "activities:list": lambda n: npgettext("home page count", "activity", "activities", n),
+    "casestudies:list": lambda n: npgettext("home page count", "case study", "case studies", n),
+    "lessons:list": lambda n: npgettext("home page count", "lesson", "lessons", n),
+    "approaches:list": lambda n: npgettext("home page count", "approach", "approaches", n),
+    "sources:list": lambda n: npgettext("home page count", "citation", "citations", n),
+}
+
+
 def home(request):
     Partner = apps.get_model("partners.Partner")
     Country = apps.get_model("partners.Country")
@@ -380,14 +389,15 @@ def home(request):
     Lesson = apps.get_model("casestudies.Lesson")
     Approach = apps.get_model("casestudies.Approach")
     published_partners = Count("partners", filter=Q(partners__status=Status.PUBLISHED), distinct=True)
-    counts = [
-        (Partner.objects.published().count(), _("partners"), "partners:list"),
-        (Activity.objects.published().count(), _("activities"), "activities:list"),
-        (CaseStudy.objects.published().count(), _("case studies"), "casestudies:list"),
-        (Lesson.objects.published().count(), _("lessons"), "lessons:list"),
-        (Approach.objects.published().count(), _("approaches"), "approaches:list"),
-        (Citation.objects.public().count(), _("citations"), "sources:list"),
+    totals = [
+        (Partner.objects.published().count(), "partners:list"),
+        (Activity.objects.published().count(), "activities:list"),
+        (CaseStudy.objects.published().count(), "casestudies:list"),
+        (Lesson.objects.published().count(), "lessons:list"),
+        (Approach.objects.published().count(), "approaches:list"),
+        (Citation.objects.public().count(), "sources:list"),
     ]
+    counts = [(n, HOME_COUNT_NOUNS[url](n), url) for n, url in totals]
     approach_groups = {}  # {plural heading of a kind: its approaches}, in the approaches' order
     for approach in Approach.objects.published():
         approach_groups.setdefault(approach.kind_plural_display, []).append(approach)

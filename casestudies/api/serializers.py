@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from activities.api.serializers import ActivitySerializer
@@ -181,6 +182,6 @@ class LessonSerializer(CitedSerializer):
         approach = data.get("approach", getattr(self.instance, "approach", None))
         if (case_study is None) == (approach is None):
             raise serializers.ValidationError(
-                {"case_study": ["A lesson belongs to exactly one case study or one approach."]}
+                {"case_study": [_("A lesson belongs to exactly one case study or one approach.")]}
             )
         return data

@@ -1,4 +1,5 @@
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import renderers
 from rest_framework.exceptions import ValidationError
@@ -92,6 +93,8 @@ class NetworkView(ExportFormatsMixin, GenericAPIView):
             return super().perform_content_negotiation(request, force)
         except Http404:
             value = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE, "")
-            raise ValidationError(
-                {"format": [f"{value} is not a format; allowed: json, graphml, gexf."]}
-            ) from None
+            message = _("%(value)s is not a format; allowed: %(allowed)s.") % {
+                "value": value,
+                "allowed": "json, graphml, gexf",
+            }
+            raise ValidationError({"format": [message]}) from None

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -135,7 +136,8 @@ class PartnerRoleSerializer(RefusesUnknownInput, serializers.ModelSerializer):
             key = (item["partner"].pk, item["role"])
             if key in seen:
                 raise serializers.ValidationError(
-                    f"{item['partner'].slug} is listed twice as {item['role']}."
+                    gettext("%(partner)s is listed twice as %(role)s.")
+                    % {"partner": item["partner"].slug, "role": item["role"]}
                 )
             seen.add(key)
         return items

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework import exceptions
 from rest_framework.throttling import SimpleRateThrottle
@@ -72,5 +73,5 @@ class TokenAuthentication(KnoxTokenAuthentication):
         # A token is hex (knox) plus an optional ASCII prefix; anything else cannot match, and
         # would fail inside knox (bytes that are not UTF-8) or the database (a NUL).
         if not TOKEN_SHAPE.fullmatch(token):
-            raise exceptions.AuthenticationFailed("Invalid token.")
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         return super().authenticate_credentials(token)

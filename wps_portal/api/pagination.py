@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination as _PageNumberPagination
 from rest_framework.response import Response
@@ -37,8 +38,8 @@ class PageNumberPagination(_PageNumberPagination):
             raise ValidationError(
                 {
                     self.page_size_query_param: [
-                        f"{value} is not allowed; enter a whole number from {self.min_page_size}"
-                        f" to {self.max_page_size}."
+                        _("%(value)s is not allowed; enter a whole number from %(min)d to %(max)d.")
+                        % {"value": value, "min": self.min_page_size, "max": self.max_page_size}
                     ]
                 }
             )
@@ -52,12 +53,13 @@ class PageNumberPagination(_PageNumberPagination):
         if self.cursor_query_param not in request.query_params:
             return super().paginate_queryset(queryset, request, view)
         if self.page_query_param in request.query_params:
-            raise ValidationError({self.cursor_query_param: ["Give either cursor or page, not both."]})
+            raise ValidationError({self.cursor_query_param: [_("Give either cursor or page, not both.")]})
         size = self.get_page_size(request)
         try:
             self.cursor_page = keyset.page(queryset, request.query_params[self.cursor_query_param], size)
         except keyset.InvalidCursor as error:
-            raise ValidationError({self.cursor_query_param: [f"Invalid cursor: {error}."]}) from None
+            message = _("Invalid cursor: %(reason)s.") % {"reason": error}
+            raise ValidationError({self.cursor_query_param: [message]}) from None
         self.count_paginator = CachedCountPaginator(queryset, size)
         return self.cursor_page.rows
 

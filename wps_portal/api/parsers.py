@@ -2,6 +2,7 @@
 400, not the RecursionError a 200,000-deep one caused)."""
 
 from django.conf import settings
+from django.utils.translation import ngettext
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -23,7 +24,11 @@ def depth(value) -> int:
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         limit = settings.API_MAX_JSON_DEPTH
-        message = f"JSON parse error - nested deeper than {limit} levels."
+        message = ngettext(
+            "JSON parse error - nested deeper than %(limit)d level.",
+            "JSON parse error - nested deeper than %(limit)d levels.",
+            limit,
+        ) % {"limit": limit}
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:

@@ -223,8 +223,8 @@ class PortalFilterExtension(DjangoFilterExtension):
             if isinstance(filter_field, YearFilter):
                 parameter["schema"] = {"type": "integer", "minimum": 1900, "maximum": 2100}
             elif isinstance(filter_field, SlugsFilter):
-                hint = " ".join(str(m) for m in filter_field.extra.get("error_messages", {}).values())
-                listing = hint[hint.find("(see") :].strip("(). ") if "(see" in hint else ""
+                listing = getattr(filter_field, "listing", "")
+                listing = f"see {listing} for the allowed values" if listing else ""
                 key = filter_field.extra.get("to_field_name", "slug")
                 parameter["description"] = (
                     f"{filter_field.label}: one or more {key}s (repeat the parameter; OR-ed)"

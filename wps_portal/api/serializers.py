@@ -120,7 +120,7 @@ class PartialDateField(serializers.Field):
             date, precision = parse_partial_date(str(data))
         except ValueError as error:
             raise serializers.ValidationError(
-                "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2010-06."
+                _("Enter a date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2010-06.")
             ) from error
         return {self.date_field: date, self.precision_field: precision}
 
@@ -224,13 +224,16 @@ class BaseSerializer(RefusesUnknownInput, serializers.ModelSerializer):
         if isinstance(data, dict):
             data = data.get(self.lookup_field)
         if not isinstance(data, str | int) or isinstance(data, bool):
-            raise serializers.ValidationError(f"Give the {self.lookup_field} of the related record.")
+            raise serializers.ValidationError(
+                _("Give the %(key)s of the related record.") % {"key": self.lookup_field}
+            )
         model = self.Meta.model
         try:
             return model._default_manager.get(**{self.lookup_field: data})
         except (model.DoesNotExist, ValueError, TypeError):
             raise serializers.ValidationError(
-                f"No {model._meta.verbose_name} with {self.lookup_field} {data!r}."
+                _("No %(kind)s with %(key)s %(value)r.")
+                % {"kind": model._meta.verbose_name, "key": self.lookup_field, "value": data}
             ) from None
 
     # -- writes ----------------------------------------------------------------------------------

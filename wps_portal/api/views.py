@@ -7,6 +7,8 @@ from collections import OrderedDict
 
 from django.http import Http404
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import mixins, viewsets
@@ -38,7 +40,9 @@ def flag(request, name) -> bool:
     """A yes/no query parameter (absent: no); any other value is a 400 naming it."""
     value = request.query_params.get(name, "").lower()
     if value not in TRUE | FALSE:
-        raise ValidationError({name: [f"{value} is not allowed; allowed: 1 or 0 (true or false)."]})
+        raise ValidationError(
+            {name: [_("%(value)s is not allowed; allowed: 1 or 0 (true or false).") % {"value": value}]}
+        )
     return value in TRUE
 
 
@@ -104,7 +108,14 @@ class BaseReadOnlyViewSet(ExportFormatsMixin, viewsets.ReadOnlyModelViewSet):
                 unknown = [value for value in values if value not in available]
                 if unknown:
                     errors[name] = [
-                        f"Unknown field(s): {', '.join(unknown)}. Allowed: {', '.join(available)}."
+                        ngettext(
+                            # Translators: the English says "field(s)" for one or more; a plural form
+                            # per number is welcome.
+                            "Unknown field(s): %(names)s. Allowed: %(allowed)s.",
+                            "Unknown field(s): %(names)s. Allowed: %(allowed)s.",
+                            len(unknown),
+                        )
+                        % {"names": ", ".join(unknown), "allowed": ", ".join(available)}
                     ]
             if errors:
                 raise ValidationError(errors)
@@ -149,7 +160,11 @@ class BaseReadOnlyViewSet(ExportFormatsMixin, viewsets.ReadOnlyModelViewSet):
                 raise
             value = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE, "")
             allowed = ", ".join(self.allowed_formats())
-            raise ValidationError({"format": [f"{value} is not a format; allowed: {allowed}."]}) from None
+            message = _("%(value)s is not a format; allowed: %(allowed)s.") % {
+                "value": value,
+                "allowed": allowed,
+            }
+            raise ValidationError({"format": [message]}) from None
 
     def export_csv(self, queryset):
         bom = flag(self.request, "bom")

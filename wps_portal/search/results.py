@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import pgettext
 
 from . import engine
 from .snippets import highlight, snippet
@@ -94,7 +95,7 @@ def search_page(params: QueryDict, searched, page_size: int) -> dict:
         tabs=[
             {
                 "key": "",
-                "heading": "All",
+                "heading": pgettext("search results of every kind", "All"),
                 "count": sum(kind_counts.values()),
                 "url": _link(base, kind=""),
                 "selected": not kind,
