@@ -1,5 +1,5 @@
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from wps_portal.views import FilteredListView, RecordDetailView
 
@@ -11,7 +11,7 @@ class ActivityListView(FilteredListView):
     filterset_class = ActivityFilterSet
     item_template = "activities/items.html#activity"
     api_resource = "activities"
-    plural = _("activities")
+    plural = pgettext_lazy("list name in a sentence", "activities")
     counted = ngettext_lazy("%(count)s activity", "%(count)s activities", "count")
     title = _("Activities")
     intro = _(
@@ -32,7 +32,7 @@ class ProgrammeListView(FilteredListView):
     filterset_class = ProgrammeFilterSet
     item_template = "activities/items.html#programme"
     api_resource = "programmes"
-    plural = _("programmes")
+    plural = pgettext_lazy("list name in a sentence", "programmes")
     counted = ngettext_lazy("%(count)s programme", "%(count)s programmes", "count")
     title = _("Programmes")
     intro = _("The programmes the activities belong to, with their phases.")

@@ -1,5 +1,5 @@
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from wps_portal.views import FilteredListView, RecordDetailView
 
@@ -11,7 +11,7 @@ class CaseStudyListView(FilteredListView):
     filterset_class = CaseStudyFilterSet
     item_template = "casestudies/items.html#casestudy"
     api_resource = "case-studies"
-    plural = _("case studies")
+    plural = pgettext_lazy("list name in a sentence", "case studies")
     counted = ngettext_lazy("%(count)s case study", "%(count)s case studies", "count")
     title = _("Case studies")
     intro = _(
@@ -32,7 +32,7 @@ class ApproachListView(FilteredListView):
     filterset_class = ApproachFilterSet
     item_template = "casestudies/items.html#approach"
     api_resource = "approaches"
-    plural = _("approaches")
+    plural = pgettext_lazy("list name in a sentence", "approaches")
     counted = ngettext_lazy("%(count)s approach", "%(count)s approaches", "count")
     title = _("Approaches")
     intro = _(
@@ -53,7 +53,7 @@ class LessonListView(FilteredListView):
     filterset_class = LessonFilterSet
     item_template = "casestudies/items.html#lesson"
     api_resource = "lessons"
-    plural = _("lessons")
+    plural = pgettext_lazy("list name in a sentence", "lessons")
     counted = ngettext_lazy("%(count)s lesson", "%(count)s lessons", "count")
     title = _("Lessons learned")
     intro = _("What the work taught, from the case studies and the approaches.")

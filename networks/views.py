@@ -3,7 +3,7 @@
 from django.core.paginator import InvalidPage, Paginator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy, pgettext_lazy
 
 from activities.filtersets import ActivityFilterSet
 from activities.models import Activity
@@ -32,7 +32,7 @@ def paginate_list(rows, number):
 class NetworkView(FilteredListView):
     filterset_class = NetworkFilterSet
     template_name = "networks/network.html"
-    plural = _("partners")
+    plural = pgettext_lazy("list name in a sentence", "partners")
     counted = ngettext_lazy("%(count)s partner", "%(count)s partners", "count")
     title = _("Network")
     intro = _(
@@ -173,7 +173,7 @@ class TimelineView(FilteredListView):
 
     filterset_class = ActivityFilterSet
     template_name = "networks/timeline.html"
-    plural = _("activities")
+    plural = pgettext_lazy("list name in a sentence", "activities")
     counted = ngettext_lazy("%(count)s activity", "%(count)s activities", "count")
     title = _("Timeline")
     intro = _(

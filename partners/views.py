@@ -2,7 +2,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from wps_portal.choices import Status
 from wps_portal.views import CitableDetailView, FilteredListView, RecordDetailView
@@ -19,7 +19,7 @@ class PartnerListView(FilteredListView):
     filterset_class = PartnerFilterSet
     item_template = "partners/items.html#partner"
     api_resource = "partners"
-    plural = _("partners")
+    plural = pgettext_lazy("list name in a sentence", "partners")
     counted = ngettext_lazy("%(count)s partner", "%(count)s partners", "count")
     title = _("Partners")
     intro = _(
@@ -74,7 +74,7 @@ class CountryListView(FilteredListView):
     filterset_class = CountryFilterSet
     item_template = "partners/items.html#country"
     api_resource = "countries"
-    plural = _("countries")
+    plural = pgettext_lazy("list name in a sentence", "countries")
     counted = ngettext_lazy("%(count)s country", "%(count)s countries", "count")
     title = _("Countries")
     intro = _("Where the partners are based and where the activities took place.")

@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import render
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy, npgettext
+from django.utils.translation import ngettext, ngettext_lazy, npgettext, pgettext_lazy
 from django.views.generic import DetailView, TemplateView
 
 from . import citing, linked_data
@@ -54,7 +54,8 @@ class FilteredListView(TemplateView):
     template_name = "list.html"
     item_template = None  # the partial that renders one record, e.g. "partners/cards.html#partner"
     api_resource = ""  # the API's name for the resource, for the CSV link
-    plural = _("records")  # in sentences: "Search records", "No records match"
+    # in sentences: "Search records", "No records match"
+    plural = pgettext_lazy("list name in a sentence", "records")
     counted = ngettext_lazy("%(count)s record", "%(count)s records", "count")  # the count heading
     title = ""
     intro = ""
@@ -426,7 +427,7 @@ class SourceListView(FilteredListView):
     filterset_class = SourceDocumentFilterSet
     item_template = "sources/items.html#source"
     api_resource = "sources"
-    plural = _("source documents")
+    plural = pgettext_lazy("list name in a sentence", "source documents")
     counted = ngettext_lazy("%(count)s source document", "%(count)s source documents", "count")
     title = _("Source documents")
     intro = _(
