@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 import networkx as nx
@@ -63,8 +63,10 @@ BETWEENNESS_SAMPLES = 300
 # metrics: betweenness, group) up to this many published partners; above, the whole network costs
 # minutes to build, and the page builds the partner's own links alone (``ego_network``).
 WHOLE_NETWORK_UP_TO = 2_000
-# The partner page draws and lists the strongest links, up to this many, and says how many more.
+# The partner page draws and lists the strongest links, up to this many, and says how many more;
+# each with its latest records, up to this many.
 EGO_LINKS_SHOWN = 60
+EGO_RECORDS_SHOWN = 10
 
 
 @dataclass
@@ -153,6 +155,7 @@ class Edge:
     records: list[Record] = field(default_factory=list)
     cross_border: bool = False
     cross_sector: bool = False
+    omitted: int = 0  # records counted in the weight but left out (a partner page's latest only)
 
     @property
     def id(self):
@@ -165,7 +168,7 @@ class Edge:
     @property
     def weight(self):
         """Shared records for co-participation; 1 for a relation (stated once or from both ends)."""
-        return len(self.records) if self.kind in (ACTIVITY, CASE_STUDY) else 1
+        return len(self.records) + self.omitted if self.kind in (ACTIVITY, CASE_STUDY) else 1
 
     @property
     def kind_label(self):
@@ -242,15 +245,23 @@ class Network:
         ranked = sorted(pairs.items(), key=lambda item: (-item[1], order[item[0][0]], order[item[0][1]]))
         return [(str(Sector(a).label), str(Sector(b).label), n) for (a, b), n in ranked]
 
-    def ego(self, node_id, limit: int | None = None) -> Network:
+    def ego(self, node_id, limit: int | None = None, records: int | None = None) -> Network:
         """The partner and the partners it is linked to, with the edges touching it (one step);
         each node keeps the metrics it has in the whole network. ``limit``: the strongest edges
-        only (heaviest first, then in the network's order)."""
+        only (heaviest first, then in the network's order); ``records``: each edge with its
+        latest records only, the others counted (``Edge.omitted``)."""
         edges = [e for e in self.edges if node_id in (e.source, e.target)]
         if limit is not None and len(edges) > limit:
             position = {id(e): i for i, e in enumerate(edges)}
             kept = {id(e) for e in sorted(edges, key=lambda e: (-e.weight, position[id(e)]))[:limit]}
             edges = [e for e in edges if id(e) in kept]
+        if records is not None:
+            edges = [
+                replace(e, records=e.records[-records:], omitted=e.omitted + len(e.records) - records)
+                if len(e.records) > records
+                else e
+                for e in edges
+            ]
         ids = {node_id} | {e.source for e in edges} | {e.target for e in edges}
         return Network(
             nodes=[n for n in self.nodes if n.id in ids],
@@ -374,7 +385,7 @@ def partner_network(partner) -> tuple[Network, Node | None, int]:
         if node is None:
             return Network([], [], []), None, 0
         links = sum(1 for e in network.edges if partner.slug in (e.source, e.target))
-        return network.ego(partner.slug, limit=EGO_LINKS_SHOWN), node, links
+        return network.ego(partner.slug, limit=EGO_LINKS_SHOWN, records=EGO_RECORDS_SHOWN), node, links
 
     return cache.cached(("network", "partner", partner.pk, get_language()), compute)
 

@@ -105,6 +105,7 @@ def edge_rows(network):
             "directed": e.directed,
             "weight": e.weight,
             "records": e.records,
+            "omitted": e.omitted,
             "cross_border": e.cross_border,
             "cross_sector": e.cross_sector,
         }

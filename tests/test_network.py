@@ -374,10 +374,17 @@ def test_a_large_networks_partner_page_shows_the_strongest_links_and_says_how_ma
 
     monkeypatch.setattr(graph, "WHOLE_NETWORK_UP_TO", 0)
     monkeypatch.setattr(graph, "EGO_LINKS_SHOWN", 3)
+    monkeypatch.setattr(graph, "EGO_RECORDS_SHOWN", 1)
     hub = max(graph.full_network().nodes, key=lambda n: (n.degree, n.id))
     page = client.get(f"/partners/{hub.id}/").content.decode()
     data = json.loads(page.split('id="network-data" type="application/json">')[1].split("</script>")[0])
     assert len(data["edges"]) == 3 and data["focus"] == hub.id
-    links = len(graph.full_network().ego(hub.id).edges)
-    assert f"The strongest 3 of {links} links" in page
+    whole = graph.full_network().ego(hub.id)
+    assert f"The strongest 3 of {len(whole.edges)} links" in page
+    strongest = max(whole.edges, key=lambda e: e.weight)
+    assert strongest.weight > 2
+    # each link with its latest record, the others counted, its weight whole
+    top = max(data["edges"], key=lambda e: e[4])
+    assert top[4] == strongest.weight and len(top[5]) == 1
+    assert f"and {strongest.weight - 1} earlier records" in page
     assert "Bridging (betweenness)" not in page and "too large to measure" in page
