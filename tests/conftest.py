@@ -114,3 +114,14 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests():
+    """A request in another language leaves it active in the thread (LocaleMiddleware activates,
+    nothing deactivates): each test starts and ends in English, as a request without a prefix does."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
