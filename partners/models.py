@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from wps_portal.choices import Status
 from wps_portal.dates import overlaps_years_q
 from wps_portal.history import curated_history
-from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel, published_prefetch
+from wps_portal.models import (
+    Citation,
+    PublicModel,
+    PublicQuerySet,
+    TimestampedModel,
+    published_prefetch,
+    published_q,
+)
 from wps_portal.places import country_name
 
 from .choices import AliasKind, PartnerKind, RelationType, Scope
@@ -86,7 +93,7 @@ class PartnerQuerySet(PublicQuerySet):
         def related(name):
             return self.model._meta.get_field(name).related_model
 
-        Participation, CaseStudyRole = related("participations"), related("case_study_roles")
+        CaseStudyRole = related("case_study_roles")
         Lesson = apps.get_model("casestudies", "Lesson")
         citations = Prefetch("citations", queryset=Citation.objects.select_related("source"))
         members = PartnerRelation.objects.filter(type=RelationType.MEMBER_OF).select_related(
@@ -104,16 +111,6 @@ class PartnerQuerySet(PublicQuerySet):
             ),
             published_prefetch(
                 "relations_to", PartnerRelation.objects.select_related("source__country"), "source"
-            ),
-            # The latest activities only (a partner may have thousands): the page links to the rest.
-            published_prefetch(
-                "participations",
-                Participation.objects.select_related("activity").order_by(
-                    F("activity__start_date").desc(nulls_last=True), "activity__title", "role", "pk"
-                ),
-                "activity",
-                to_attr="latest_participations",
-                limit=TIMELINE_LENGTH,
             ),
             published_prefetch(
                 "case_study_roles",
@@ -199,6 +196,19 @@ class Partner(PublicModel):
 
     def get_absolute_url(self):
         return reverse("partners:detail", kwargs={"slug": self.slug})
+
+    def latest_participations(self, limit: int = TIMELINE_LENGTH) -> list:
+        """The latest participations in published activities, for the page's timeline (a partner
+        may have thousands: the page links to the rest). One top-N query: a window-function
+        prefetch would number every one of them first."""
+        participations = self.participations.filter(published_q(self.participations.model, ("activity",)))
+        return list(
+            participations.select_related("activity")
+            .defer("activity__search_text")
+            .order_by(F("activity__start_date").desc(nulls_last=True), "activity__title", "role", "pk")[
+                :limit
+            ]
+        )
 
     def search_parts(self):
         return {

@@ -49,7 +49,7 @@ class PartnerDetailView(RecordDetailView):
             relations_from=[r for r in outgoing if r.type != RelationType.MEMBER_OF],
             relations_to=[r for r in incoming if r.type != RelationType.MEMBER_OF],
             case_studies=list(case_studies.items()),
-            participations=partner.latest_participations,
+            participations=partner.latest_participations(),
             participation_count=partner.participations.filter(activity__status=Status.PUBLISHED).count(),
         )
         return context
