@@ -39,6 +39,7 @@ from casestudies.models import CaseStudy, CaseStudyPartner
 from partners.choices import PartnerKind
 from partners.models import Partner, PartnerRelation
 from wps_portal import cache
+from wps_portal.choices import Status
 from wps_portal.dates import iso_partial, period_end
 
 from .choices import (
@@ -422,6 +423,14 @@ def ego_network(partner) -> Network:
     return build_network(selection, focus=partner.slug)
 
 
+def slug_url(viewname: str):
+    """``slug -> URL`` of a record page, reversing once: a network of 10,000 partners and 14,000
+    activities spent seconds in ``reverse()``. A slug needs no quoting in a path."""
+    marker = "0slug0"
+    head, tail = reverse(viewname, kwargs={"slug": marker}).split(marker)
+    return lambda slug: f"{head}{slug}{tail}"
+
+
 def build_network(selection: Selection, focus: str | None = None) -> Network:
     """Four queries: partners, relations, activity participations, case-study participations.
     ``focus``: only the edges touching this partner (``ego_network``), without the graph metrics."""
@@ -429,8 +438,11 @@ def build_network(selection: Selection, focus: str | None = None) -> Network:
     partners = list(
         selection.partners.model.objects.filter(pk__in=partner_ids)
         .select_related("country")
+        .only("slug", "name", "acronym", "kind", "parent_id", "country")
         .order_by("name", "pk")
     )
+    partner_url, activity_url = slug_url("partners:detail"), slug_url("activities:detail")
+    case_study_url = slug_url("casestudies:detail")
     slug_of = {p.pk: p.slug for p in partners}
     order = {p.slug: i for i, p in enumerate(partners)}
     nodes = [
@@ -441,7 +453,7 @@ def build_network(selection: Selection, focus: str | None = None) -> Network:
             kind=p.kind,
             country_code=p.country.code if p.country else "",
             country_name=p.country.display_name if p.country else "",
-            url=p.get_absolute_url(),
+            url=partner_url(p.slug),
         )
         for p in partners
     ]
@@ -492,16 +504,22 @@ def build_network(selection: Selection, focus: str | None = None) -> Network:
         )
 
     roles = {"role__in": selection.roles} if selection.roles else {}
-    participations = Participation.objects.filter(
-        partner__in=partner_ids, activity__in=selection.activities.values("pk"), **roles
-    ).values_list(
-        "partner_id",
-        "activity__slug",
-        "activity__title",
-        "activity__start_date",
-        "activity__start_precision",
-        "activity__end_date",
-        "activity__end_precision",
+    # Around one partner, its activities' participants are its linked partners: their status is
+    # the condition. ``partner__in`` a list of 10,000 partners crossed with 13,875 activities made
+    # SQLite probe every pair (6.7 s).
+    partners_kept = {"partner__status": Status.PUBLISHED} if focus else {"partner__in": partner_ids}
+    participations = (
+        Participation.objects.filter(activity__in=selection.activities.values("pk"), **partners_kept, **roles)
+        .order_by()
+        .values_list(
+            "partner_id",
+            "activity__slug",
+            "activity__title",
+            "activity__start_date",
+            "activity__start_precision",
+            "activity__end_date",
+            "activity__end_precision",
+        )
     )
     activity_records, activity_partners = {}, defaultdict(set)
     for partner_id, slug, title, start, start_precision, end, end_precision in participations:
@@ -511,7 +529,7 @@ def build_network(selection: Selection, focus: str | None = None) -> Network:
                 key=f"activity:{slug}",
                 type=ACTIVITY,
                 title=title,
-                url=reverse("activities:detail", kwargs={"slug": slug}),
+                url=activity_url(slug),
                 start=iso_partial(start, start_precision),
                 end=iso_partial(end, end_precision),
                 first_day=start,
@@ -520,10 +538,18 @@ def build_network(selection: Selection, focus: str | None = None) -> Network:
                 else (period_end(start, start_precision) if start else None),
             )
 
-    case_study_roles = CaseStudyPartner.objects.filter(
-        partner__in=partner_ids, case_study__in=selection.case_studies.values("pk"), **roles
-    ).values_list(
-        "partner_id", "case_study__slug", "case_study__number", "case_study__title", "case_study__start_year"
+    case_study_roles = (
+        CaseStudyPartner.objects.filter(
+            case_study__in=selection.case_studies.values("pk"), **partners_kept, **roles
+        )
+        .order_by()
+        .values_list(
+            "partner_id",
+            "case_study__slug",
+            "case_study__number",
+            "case_study__title",
+            "case_study__start_year",
+        )
     )
     case_study_records, case_study_partners = {}, defaultdict(set)
     for partner_id, slug, number, title, start_year in case_study_roles:
@@ -533,7 +559,7 @@ def build_network(selection: Selection, focus: str | None = None) -> Network:
                 key=f"case-study:{slug}",
                 type=CASE_STUDY,
                 title=_("Case study %(number)s: %(title)s") % {"number": number, "title": title},
-                url=reverse("casestudies:detail", kwargs={"slug": slug}),
+                url=case_study_url(slug),
                 start=str(start_year) if start_year else None,
                 first_day=datetime.date(start_year, 1, 1) if start_year else None,
                 last_day=datetime.date(start_year, 12, 31) if start_year else None,
