@@ -152,9 +152,18 @@ def reversed_order(keys: list[Key]) -> list:
 
 def key_values(queryset, keys: list[Key], pk) -> list:
     """The sort key values of the row ``pk`` (one query: the page's rows may be ``only("pk")``)."""
-    annotated = any(k.field in queryset.query.annotations for k in keys)
-    source = queryset.order_by() if annotated else queryset.model._default_manager.using(queryset.db)
-    row = source.filter(pk=pk).values_list(*(k.field for k in keys))
+    annotations = queryset.query.annotations
+    if any(k.field in annotations for k in keys):
+        # an annotation or alias (the search rank) is read from the list it was made for; an
+        # alias is selected under another name
+        source = queryset.order_by()
+        names = [f"_key_{i}" if k.field in annotations else k.field for i, k in enumerate(keys)]
+        source = source.annotate(
+            **{name: F(k.field) for name, k in zip(names, keys, strict=True) if k.field in annotations}
+        )
+    else:
+        source, names = queryset.model._default_manager.using(queryset.db), [k.field for k in keys]
+    row = source.filter(pk=pk).values_list(*names)
     found = list(row[:1])
     if not found:
         raise InvalidCursor("the row this cursor points at no longer exists")

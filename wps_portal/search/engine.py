@@ -314,25 +314,43 @@ def run(query: str, kinds=None, restrict: bool = True) -> Outcome:
     return outcome
 
 
-class SearchRank(models.Case):
-    """The ``search_rank`` annotation: the position of each record in the engine's ranking (0 is
-    best), carrying the whole ranking in ``ranked`` (every match, however many).
+class SearchRank(models.Expression):
+    """The ``search_rank`` alias: the position of each record in the engine's ranking (0 is best),
+    carrying the whole ranking in ``ranked`` (every match, however many).
 
     Where the rank is the first sort key (a search's default order, ``ordering=relevance``), the
     paginators and the CSV export order the rows by ``ranked`` in Python (see
     :func:`ranked_order`): a page costs one query for the matching ids and one for its rows,
-    whatever the number of matches. SQL sees a CASE over the first ``RANK_LIMIT`` ids, used only
-    where relevance is a later sort key (``ordering=type,relevance``): there, ties beyond the
-    first ``RANK_LIMIT`` matches fall back to the primary key."""
+    whatever the number of matches, and SQL never sees the rank. Where relevance is a later sort
+    key (``ordering=type,relevance``) SQL orders by ``CASE id WHEN … END`` over the first
+    ``RANK_LIMIT`` ids (ties beyond them fall back to the primary key), written when the query is
+    compiled: an alias, not a selected column, and no ``When`` per match built on every search."""
 
-    def __init__(self, ranked: list[int]):
-        head = ranked[:RANK_LIMIT]
-        super().__init__(
-            *(models.When(pk=pk, then=models.Value(i)) for i, pk in enumerate(head)),
-            default=models.Value(len(head)),
-            output_field=models.IntegerField(),
-        )
+    def __init__(self, ranked: list[int], pk=None):
+        super().__init__(output_field=models.IntegerField())
         self.ranked = ranked
+        self.pk = pk
+
+    def get_source_expressions(self):
+        return [self.pk] if self.pk is not None else []
+
+    def set_source_expressions(self, exprs):
+        if exprs:
+            (self.pk,) = exprs
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clone = self.copy()
+        clone.pk = models.F("pk").resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        head = self.ranked[:RANK_LIMIT]
+        if not head:
+            return "%s", [0]
+        pk_sql, pk_params = compiler.compile(self.pk)
+        whens = " ".join(["WHEN %s THEN %s"] * len(head))
+        params = [value for i, pk in enumerate(head) for value in (pk, i)]
+        return f"CASE {pk_sql} {whens} ELSE %s END", [*pk_params, *params, len(head)]
 
 
 def ranked_order(queryset) -> tuple[list[int], bool] | None:
@@ -391,4 +409,4 @@ def filter_queryset(queryset, query: str, ranked: list[int] | None = None):
     if ranked is None:
         return queryset
     matching = queryset.filter(pk__in=id_set(ranked)) if ranked else queryset.none()
-    return matching.annotate(search_rank=SearchRank(ranked)).order_by("search_rank", "pk")
+    return matching.alias(search_rank=SearchRank(ranked)).order_by("search_rank", "pk")
