@@ -1,0 +1,19 @@
+"""Translated content of this app (django-modeltranslation; see wps_portal/translations.py).
+
+The historical models (django-simple-history) are registered too, so each version keeps its
+translations and the history page shows what changed in them.
+"""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Approach, CaseStudy, Lesson
+
+
+@register([CaseStudy, CaseStudy.history.model, Approach, Approach.history.model])
+class TitleSummaryTranslation(TranslationOptions):
+    fields = ("title", "summary")
+
+
+@register([Lesson, Lesson.history.model])
+class LessonTranslation(TranslationOptions):
+    fields = ("title", "text")
