@@ -58,9 +58,10 @@ def translated_fields(model) -> tuple[str, ...]:
     from modeltranslation.translator import NotRegistered, translator
 
     try:
-        return tuple(translator.get_options_for_model(model).fields)
+        registered = translator.get_options_for_model(model).fields
     except NotRegistered:
         return ()
+    return tuple(f.name for f in model._meta.fields if f.name in registered)  # in the model's order
 
 
 def content_language(code: str | None = None) -> str:
