@@ -251,3 +251,21 @@ def test_a_file_named_for_another_language_is_refused(tmp_path):
     write(tmp_path, "sq", {"language": "bs"})
     with pytest.raises(CorpusError, match="translations/bs.yaml"):
         load_corpus(tmp_path)
+
+
+def test_the_history_keeps_translations_and_a_revert_brings_them_back():
+    case = CaseStudy.objects.get(slug=CASE)
+    with services.writing(services.Via.ADMIN, reason="Albanian title"):
+        case.title_sq = SQ_TITLE
+        services.save(case)
+        case.title_sq = "Një tjetër titull"
+        services.save(case)
+    latest, earlier = case.history.order_by("-history_date", "-history_id")[:2]
+    assert (earlier.title_sq, latest.title_sq) == (SQ_TITLE, "Një tjetër titull")
+    assert [c.field for c in latest.diff_against(earlier).changes] == ["title_sq"]
+    with services.writing(services.Via.ADMIN, reason="Revert"):
+        reverted = earlier.instance
+        reverted._state.adding = False  # as the admin's revert does
+        services.save(reverted)
+    case.refresh_from_db()
+    assert case.title_sq == SQ_TITLE and case.title_en == "Regional Women's Lobby (RWL)"

@@ -177,3 +177,23 @@ class TranslatedContent(models.Model):
     def save(self, *args, **kwargs):
         self.sync_generated()
         super().save(*args, **kwargs)
+
+
+def track_in_history(model) -> None:
+    """Make ``model``'s history (django-simple-history) keep its translation columns, registered on
+    its historical model too: each version (bulk ones included) stores them, the history page's
+    diffs show them, and a revert or a restore brings them back. simple-history fixes the fields
+    it tracks when the model class is built, before modeltranslation adds the columns."""
+    history = model.history.model
+    tracked = {f.name for f in history.tracked_fields}
+    extra = [f for f in model._meta.fields if hasattr(f, "translated_field") and f.name not in tracked]
+    history.tracked_fields = [*history.tracked_fields, *extra]
+    build = history.instance.fget
+
+    def instance(self):
+        record = build(self)
+        for f in extra:
+            setattr(record, f.attname, getattr(self, f.attname))
+        return record
+
+    history.instance = property(instance)
