@@ -269,3 +269,38 @@ def test_the_history_keeps_translations_and_a_revert_brings_them_back():
         services.save(reverted)
     case.refresh_from_db()
     assert case.title_sq == SQ_TITLE and case.title_en == "Regional Women's Lobby (RWL)"
+
+
+def test_staff_edit_a_translation_and_its_status_in_the_admin(admin_client):
+    lesson = Lesson.objects.filter(approach__isnull=False).first()
+    english = lesson.text_en
+    url = reverse("admin:casestudies_lesson_change", args=[lesson.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="text_sq"' in page and 'name="translation_status_text_sq"' in page
+    assert 'name="text_sr_latn"' not in page  # generated, shown read-only
+    data = {
+        "approach": lesson.approach_id,
+        "case_study": "",
+        "order": lesson.order,
+        "slug": lesson.slug,
+        "title_en": lesson.title_en or "",
+        "text_en": lesson.text_en,
+        "text_sq": "Mësimi i përkthyer.",
+        "translation_status_text_sq": "reviewed",
+        "text_sr": "Преведена лекција.",
+        "status": lesson.status,
+        "last_verified": lesson.last_verified or "",
+        "change_reason": "Albanian and Serbian text",
+        "wps_portal-citation-content_type-object_id-TOTAL_FORMS": 0,
+        "wps_portal-citation-content_type-object_id-INITIAL_FORMS": 0,
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    lesson.refresh_from_db()
+    assert lesson.text_sq == "Mësimi i përkthyer." and lesson.status_of("text", "sq") == "reviewed"
+    assert (
+        lesson.text_sr_latn == "Prevedena lekcija."
+        and lesson.status_of("text", "sr-latn") == "machine-assisted"
+    )
+    assert lesson.text_en == english
+    assert lesson.history.first().history_change_reason == "Albanian and Serbian text"
