@@ -304,3 +304,19 @@ def test_staff_edit_a_translation_and_its_status_in_the_admin(admin_client):
     )
     assert lesson.text_en == english
     assert lesson.history.first().history_change_reason == "Albanian and Serbian text"
+
+
+def test_an_api_write_in_another_language_sets_the_english_text(tmp_path, all_languages):
+    from django.contrib.auth.models import User
+    from rest_framework.test import APIClient
+
+    load_corpus(write(tmp_path, "sq", albanian()))
+    client = APIClient()
+    client.force_authenticate(User.objects.create_superuser("translator", password="x"))
+    response = client.patch(
+        f"/api/v1/case-studies/{CASE}/?lang=sq", {"title": "Regional Women's Lobby"}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["title"] == SQ_TITLE  # answered in Albanian
+    case = CaseStudy.objects.get(slug=CASE)
+    assert (case.title_en, case.title_sq) == ("Regional Women's Lobby", SQ_TITLE)

@@ -13,13 +13,13 @@ from wps_portal.api.serializers import (
     citations_prefetch,
     detail_url,
 )
-from wps_portal.api.translations import TranslationsField
+from wps_portal.api.translations import EnglishWrites, TranslationsField
 from wps_portal.models import published_prefetch
 
 from ..models import Approach, CaseStudy, CaseStudyPartner, IssueBox, Lesson, Result
 
 
-class ApproachSerializer(CitedSerializer):
+class ApproachSerializer(EnglishWrites, CitedSerializer):
     url = detail_url("approach")
     html_url = HtmlUrlField()
     issue_boxes = serializers.JSONField(read_only=True)  # replaced in get_fields (defined below)
@@ -92,7 +92,7 @@ class CaseStudyPartnerSerializer(PartnerRoleSerializer):
         model = CaseStudyPartner
 
 
-class CaseStudySerializer(CitedSerializer):
+class CaseStudySerializer(EnglishWrites, CitedSerializer):
     url = detail_url("casestudy")
     html_url = HtmlUrlField()
     country = CountrySerializer(nested=True, required=False, allow_null=True)
@@ -153,7 +153,7 @@ class CaseStudySerializer(CitedSerializer):
         return []
 
 
-class LessonSerializer(CitedSerializer):
+class LessonSerializer(EnglishWrites, CitedSerializer):
     url = detail_url("lesson")
     html_url = HtmlUrlField()
     case_study = CaseStudySerializer(nested=True, required=False, allow_null=True)

@@ -6,6 +6,7 @@ default), falling back to English where there is no translation. ``translations`
 field, which language the text is in and its status (``wps_portal.translations``).
 """
 
+from django.utils import translation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -61,3 +62,18 @@ class TranslationsField(serializers.JSONField):
             text = translated(instance, field)
             out[field] = {"language": text.language, "status": text.status}
         return out
+
+
+class EnglishWrites:
+    """A serializer whose writes set the English text whatever the request's language: a client
+    whose Accept-Language is Albanian that sends ``title`` corrects the record's title, never
+    types an unreviewed translation by accident. (Translations are edited in the admin and the
+    fixtures; ``translations`` is read-only.)"""
+
+    def create(self, validated_data):
+        with translation.override(languages.SOURCE_LANGUAGE):
+            return super().create(validated_data)
+
+    def update(self, instance, validated_data):
+        with translation.override(languages.SOURCE_LANGUAGE):
+            return super().update(instance, validated_data)
