@@ -2,13 +2,13 @@ from django.contrib import admin
 
 from wps_portal.admin import CitationInline, CuratedAdmin, PublicAdmin
 from wps_portal.forms import StatusRuleForm
+from wps_portal.translation_admin import TranslatedAdmin, TranslatedStackedInline
 
 from .models import Approach, CaseStudy, CaseStudyPartner, IssueBox, Lesson, Result
 
 
-class LessonInline(admin.StackedInline):
+class LessonInline(TranslatedStackedInline):
     model = Lesson
-    form = StatusRuleForm
     extra = 0
     fields = ("order", "title", "text", "slug", "status")
 
@@ -30,7 +30,7 @@ class IssueBoxInline(admin.StackedInline):
 
 
 @admin.register(Approach)
-class ApproachAdmin(PublicAdmin):
+class ApproachAdmin(TranslatedAdmin):
     list_display = ("__str__", "kind", "order", "status")
     list_filter = ("status", "kind")
     search_fields = ("title", "summary", "slug")
@@ -59,7 +59,7 @@ class CaseStudyPartnerInline(admin.TabularInline):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(PublicAdmin):
+class CaseStudyAdmin(TranslatedAdmin):
     list_display = ("number", "title", "section", "country", "start_year", "status")
     list_display_links = ("number", "title")
     list_filter = ("status", "section", "country", "approaches")
@@ -81,7 +81,7 @@ class ResultAdmin(CuratedAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(PublicAdmin):
+class LessonAdmin(TranslatedAdmin):
     list_display = ("__str__", "title", "case_study", "approach", "order", "status")
     list_filter = ("status", "approach", "case_study")
     search_fields = ("title", "text", "slug")

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from partners.choices import Role
 from wps_portal.corpus import INTEGER, Choice, Field, Ref, Refs, Rows, Spec
+from wps_portal.corpus_translations import Translated
 
 from .choices import ApproachKind, Section
 
@@ -120,3 +121,10 @@ CASE_STUDY = Spec(
 )
 
 KINDS = [APPROACH, CASE_STUDY]
+
+# Translated texts (fixtures/translations/<code>.yaml; wps_portal/corpus_translations.py).
+TRANSLATED = [
+    Translated("case-studies", "case study", "casestudies.CaseStudy", ("title", "summary")),
+    Translated("approaches", "approach", "casestudies.Approach", ("title", "summary")),
+    Translated("lessons", "lesson", "casestudies.Lesson", ("title", "text")),
+]

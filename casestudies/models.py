@@ -12,6 +12,7 @@ from partners.models import Country, Partner
 from wps_portal.choices import Status
 from wps_portal.history import curated_history
 from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel, published_prefetch
+from wps_portal.translations import TranslatedContent
 
 from .choices import APPROACH_KIND_PLURALS, ApproachKind, Section
 
@@ -28,7 +29,7 @@ class ApproachQuerySet(PublicQuerySet):
         )
 
 
-class Approach(PublicModel):
+class Approach(TranslatedContent, PublicModel):
     """A partner-identification strategy or one of the report's seven networking approaches."""
 
     kind = models.CharField(max_length=20, choices=ApproachKind.choices, db_index=True)
@@ -73,7 +74,11 @@ class Approach(PublicModel):
         return reverse("approaches:detail", kwargs={"slug": self.slug})
 
     def search_parts(self):
-        return {"B": [self.title], "C": [self.summary], "D": self.excerpts()}
+        return {
+            "B": [self.title_en],
+            "C": [self.summary_en],
+            "D": [*self.excerpts(), *self.translations_for_search()],
+        }
 
 
 class IssueBoxQuerySet(PublicQuerySet):
@@ -110,7 +115,7 @@ class IssueBox(PublicModel):
     search_prefetch = ("citations", "approach")
 
     def search_parts(self):
-        return {"B": [self.title], "C": [self.body], "D": [self.approach.title, *self.excerpts()]}
+        return {"B": [self.title], "C": [self.body], "D": [self.approach.title_en, *self.excerpts()]}
 
 
 class CaseStudyQuerySet(PublicQuerySet):
@@ -147,7 +152,7 @@ class CaseStudyQuerySet(PublicQuerySet):
         return self
 
 
-class CaseStudy(PublicModel):
+class CaseStudy(TranslatedContent, PublicModel):
     number = models.PositiveSmallIntegerField(unique=True)
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
@@ -194,13 +199,14 @@ class CaseStudy(PublicModel):
     def search_parts(self):
         results = list(self.results.all())
         return {
-            "B": [self.title],
-            "C": [self.summary, self.background, self.what_was_done, *(r.text for r in results)],
+            "B": [self.title_en],
+            "C": [self.summary_en, self.background, self.what_was_done, *(r.text for r in results)],
             "D": [
                 *(str(role.partner) for role in self.partner_roles.all()),
                 self.country and self.country.name,
                 *self.excerpts(),
                 *(c.excerpt for r in results for c in r.citations.all()),
+                *self.translations_for_search(),
             ],
         }
 
@@ -281,7 +287,7 @@ class LessonQuerySet(PublicQuerySet):
         return self.select_related("case_study", "approach")
 
 
-class Lesson(PublicModel):
+class Lesson(TranslatedContent, PublicModel):
     """A lesson learned: belongs to exactly one case study or one approach."""
 
     case_study = models.ForeignKey(
@@ -350,7 +356,11 @@ class Lesson(PublicModel):
     search_prefetch = ("citations", "case_study__country", "approach")
 
     def search_parts(self):
-        return {"B": [self.title], "C": [self.text], "D": [self.owner and self.owner.title, *self.excerpts()]}
+        return {
+            "B": [self.title_en],
+            "C": [self.text_en],
+            "D": [self.owner and self.owner.title_en, *self.excerpts(), *self.translations_for_search()],
+        }
 
     def search_year(self):
         return self.case_study.start_year if self.case_study else None

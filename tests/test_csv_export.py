@@ -63,6 +63,8 @@ def decoded(name, cell, json_value):
         if all(brief_key(item) is not None for item in json_value) and not cell.startswith("["):
             return split(cell)  # related records: their keys
         return json.loads(cell)  # the record's own rows (participants, outputs…): a JSON array
+    if isinstance(json_value, dict) and brief_key(json_value) is None:
+        return json.loads(cell)  # a mapping of the record's own (translations): a JSON object
     if isinstance(json_value, bool):
         return {"true": True, "false": False}[cell]
     if isinstance(json_value, int):

@@ -36,11 +36,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError
 from django.db.models.signals import m2m_changed
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import languages, services
 from .choices import DatePrecision, Status
+from .corpus_translations import export_translations, load_translations
 from .dates import iso_partial, parse_partial_date
 
 # -- errors ----------------------------------------------------------------------------------
@@ -965,9 +967,16 @@ def load_corpus(
         + (" --unpublish-missing" if unpublish_missing else "")
     )
     try:
-        with services.writing(services.Via.LOADER, reason=reason), transaction.atomic():
+        # English: the records' texts are read and written in their English columns (a translated
+        # field's attribute reads the active language); translations come from their own files.
+        with (
+            translation.override(languages.SOURCE_LANGUAGE),
+            services.writing(services.Via.LOADER, reason=reason),
+            transaction.atomic(),
+        ):
             with services.batch():
                 _load(ctx, report, overwrite=overwrite, unpublish_missing=unpublish_missing)
+                load_translations(ctx, report, overwrite=overwrite)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -1269,7 +1278,13 @@ def _most_common_last_verified() -> str | None:
 def export_corpus(directory: Path | str) -> ExportReport:
     """Write the whole knowledge base (published and draft) as fixture files under ``directory``,
     in the files the records were last loaded from (new records in each kind's default file),
-    in a stable order; remove corpus files of a known kind that no longer hold a record."""
+    in a stable order, and the translations in translations/<code>.yaml; remove corpus files of
+    a known kind that no longer hold a record."""
+    with translation.override(languages.SOURCE_LANGUAGE):
+        return _export_corpus(directory)
+
+
+def _export_corpus(directory: Path | str) -> ExportReport:
     from .models import LoadedRecord
 
     directory = Path(directory)
@@ -1325,6 +1340,7 @@ def export_corpus(directory: Path | str) -> ExportReport:
     )
     (directory / SETTINGS_FILE).write_text(settings_text, encoding="utf-8")
     written.add(SETTINGS_FILE)
+    written.update(export_translations(directory))
     for spec in kinds:
         for path in sorted(directory.glob(spec.files)):
             relative = str(path.relative_to(directory))

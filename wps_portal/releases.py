@@ -211,6 +211,8 @@ def _model_table(model) -> Table:
     for f in opts.concrete_fields:
         if f.name in SKIPPED_FIELDS or f.attname in SKIPPED_FIELDS or f.name in generic_parts:
             continue
+        if hasattr(f, "translated_field") or f.name == "translation_status":
+            continue  # translated content: the release holds the English text (read in English)
         help_text = str(f.help_text or "")
         description = str(f.verbose_name).capitalize() + (f": {help_text}" if help_text else "")
         required = not f.null and not (f.blank and not f.is_relation and _type_of(f) == "string")

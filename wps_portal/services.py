@@ -114,7 +114,13 @@ def check_status_change(old: str | None, new: str) -> None:
 
 
 def save(instance: models.Model, *, validate: bool = True, exclude: Iterable[str] = ()) -> models.Model:
-    """Validate (unless told not to) and save one record, then do what a write implies."""
+    """Validate (unless told not to) and save one record, then do what a write implies.
+
+    A record with translated content gets its generated translations first (Serbian Latin from
+    Serbian Cyrillic, with the same status: ``wps_portal.translations``)."""
+    sync_generated = getattr(instance, "sync_generated", None)
+    if sync_generated is not None:
+        sync_generated()
     if validate:
         instance.full_clean(exclude=list(exclude) or None)
     with transaction.atomic():

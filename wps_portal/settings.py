@@ -73,6 +73,8 @@ SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
 INSTALLED_APPS = [
+    # Translated content (casestudies/translation.py); before the admin, whose forms it patches.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -179,6 +181,12 @@ FORMAT_MODULE_PATH = ["wps_portal.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Translated content (django-modeltranslation): one column per field and language of the full list,
+# whatever catalogues are compiled, so the columns and migrations never depend on settings.LANGUAGES.
+# A text with no translation reads in English.
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in languages.ALL_LANGUAGES)
+MODELTRANSLATION_DEFAULT_LANGUAGE = languages.SOURCE_LANGUAGE
+MODELTRANSLATION_FALLBACK_LANGUAGES = (languages.SOURCE_LANGUAGE,)
 
 # ---------------------------------------------------------------------------------------------
 # Static files (whitenoise)

@@ -13,17 +13,19 @@ from wps_portal.api.serializers import (
     citations_prefetch,
     detail_url,
 )
+from wps_portal.api.translations import EnglishWrites, TranslationsField
 from wps_portal.models import published_prefetch
 
 from ..models import Approach, CaseStudy, CaseStudyPartner, IssueBox, Lesson, Result
 
 
-class ApproachSerializer(CitedSerializer):
+class ApproachSerializer(EnglishWrites, CitedSerializer):
     url = detail_url("approach")
     html_url = HtmlUrlField()
     issue_boxes = serializers.JSONField(read_only=True)  # replaced in get_fields (defined below)
     lessons = serializers.JSONField(read_only=True)  # replaced in get_fields (defined below)
     case_studies_url = ListUrlField("casestudy", "approach")
+    translations = TranslationsField()
 
     brief_fields = ("slug", "number", "title", "url")
     prefetch = {
@@ -40,6 +42,7 @@ class ApproachSerializer(CitedSerializer):
             "number",
             "title",
             "summary",
+            "translations",
             "order",
             "issue_boxes",
             "lessons",
@@ -89,7 +92,7 @@ class CaseStudyPartnerSerializer(PartnerRoleSerializer):
         model = CaseStudyPartner
 
 
-class CaseStudySerializer(CitedSerializer):
+class CaseStudySerializer(EnglishWrites, CitedSerializer):
     url = detail_url("casestudy")
     html_url = HtmlUrlField()
     country = CountrySerializer(nested=True, required=False, allow_null=True)
@@ -98,6 +101,7 @@ class CaseStudySerializer(CitedSerializer):
     partners = CaseStudyPartnerSerializer(source="partner_roles", many=True, required=False)
     approaches = ApproachSerializer(nested=True, many=True, required=False)
     activities = ActivitySerializer(nested=True, many=True, required=False)
+    translations = TranslationsField()
 
     brief_fields = ("number", "slug", "title", "url")
     select = {"country": ("country",)}
@@ -126,6 +130,7 @@ class CaseStudySerializer(CitedSerializer):
             "country",
             "start_year",
             "summary",
+            "translations",
             "background",
             "what_was_done",
             "results",
@@ -148,12 +153,13 @@ class CaseStudySerializer(CitedSerializer):
         return []
 
 
-class LessonSerializer(CitedSerializer):
+class LessonSerializer(EnglishWrites, CitedSerializer):
     url = detail_url("lesson")
     html_url = HtmlUrlField()
     case_study = CaseStudySerializer(nested=True, required=False, allow_null=True)
     approach = ApproachSerializer(nested=True, required=False, allow_null=True)
     slug = serializers.SlugField(required=False, read_only=True)
+    translations = TranslationsField()
 
     brief_fields = ("slug", "order", "title", "text", "url")
     select = {
@@ -168,6 +174,7 @@ class LessonSerializer(CitedSerializer):
             "slug",
             "title",
             "text",
+            "translations",
             "case_study",
             "approach",
             "order",
