@@ -197,6 +197,27 @@ class Partner(PublicModel):
     def get_absolute_url(self):
         return reverse("partners:detail", kwargs={"slug": self.slug})
 
+    def local_name(self, code: str | None = None):
+        """The partner's established name in the language ``code`` (default: the page's), from
+        its aliases tagged with that language: (name, BCP 47 tag) or None. Serbian in one script
+        is transliterated from the other when only that one is recorded."""
+        import cyrtranslit
+        from django.utils import translation
+
+        from wps_portal.languages import BCP47
+
+        tag = BCP47.get(code or translation.get_language() or "")
+        if tag is None or tag == "en":
+            return None
+        names = {alias.language: alias.name for alias in self.aliases.all() if alias.language}
+        if tag in names:
+            return names[tag], tag
+        if tag == "sr-Cyrl" and "sr-Latn" in names:
+            return cyrtranslit.to_cyrillic(names["sr-Latn"], "sr"), tag
+        if tag == "sr-Latn" and "sr-Cyrl" in names:
+            return cyrtranslit.to_latin(names["sr-Cyrl"], "sr"), tag
+        return None
+
     def latest_participations(self, limit: int = TIMELINE_LENGTH) -> list:
         """The latest participations in published activities, for the page's timeline (a partner
         may have thousands: the page links to the rest). One top-N query: a window-function

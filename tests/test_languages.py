@@ -211,8 +211,10 @@ def test_a_country_page_names_it_in_the_pages_language(client, settings):
 def test_the_country_facet_names_countries_in_the_pages_language(client, settings):
     settings.LANGUAGES = WITH_SERBIAN
     page = client.get("/sr/activities/").content.decode()
-    assert '<input type="checkbox" id="f-country-xk" name="country" value="XK"> <span class="facet-label">Косово</span>' in page
-
+    assert (
+        '<input type="checkbox" id="f-country-xk" name="country" value="XK"> <span class="facet-label">Косово</span>'
+        in page
+    )
 
 
 def test_every_region_language_is_offered_with_its_pages_translated(client):
@@ -226,3 +228,30 @@ def test_every_region_language_is_offered_with_its_pages_translated(client):
         html = client.get(f"/{code}/partners/").content.decode()
         assert f'<html lang="{code}">' in html and f"<h1>{word}" in html, code
         assert 'class="translation-status' in html  # machine-assisted: the reader is told
+
+
+def test_a_partner_page_gives_its_established_name_in_the_pages_language(client):
+    page = client.get("/sq/partners/kosovo-womens-network/").content.decode()
+    assert '<p class="local-name" lang="sq">Rrjeti i Grave të Kosovës</p>' in page
+    # Serbian Cyrillic from the recorded Latin name, and the reverse
+    assert (
+        '<p class="local-name" lang="sr-Cyrl">Жене у црном</p>'
+        in client.get("/sr/partners/women-in-black/").content.decode()
+    )
+    latin = client.get("/sr-latn/partners/kosovo-police/").content.decode()
+    assert '<p class="local-name" lang="sr-Latn">Kosovska policija</p>' in latin
+    assert '<span lang="sq">Policia e Kosovës</span>' in latin  # each alias in its own language
+    assert 'class="local-name"' not in client.get("/partners/kosovo-womens-network/").content.decode()
+    assert 'class="local-name"' not in client.get("/bs/partners/kosovo-womens-network/").content.decode()
+
+
+def test_english_only_record_text_is_marked_english_on_other_language_pages(client):
+    from activities.models import Activity
+
+    activity = Activity.objects.published().exclude(summary="").first()
+    serbian = client.get(f"/sr/activities/{activity.slug}/").content.decode()
+    assert '<h1 id="record-title"><span lang="en">' in serbian
+    assert '<div class="prose" lang="en">' in serbian
+    english = client.get(f"/activities/{activity.slug}/").content.decode()
+    assert 'lang="en">' not in english.split("<body")[1]  # the page is English: nothing to mark
+    assert '<p class="summary" lang="en">' in client.get("/sq/partners/").content.decode()

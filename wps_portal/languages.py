@@ -22,6 +22,8 @@ ALL_LANGUAGES = [
     ("bs", "Bosanski"),
 ]
 SOURCE_LANGUAGE = "en"
+# Each language's BCP 47 tag with its script, as record data tags local names (Alias.language).
+BCP47 = {"en": "en", "sq": "sq", "sr": "sr-Cyrl", "sr-latn": "sr-Latn", "bs": "bs"}
 # A catalogue generated from another by transliteration: {generated: source}.
 TRANSLITERATED = {"sr-latn": "sr"}
 DOMAINS = ("django", "djangojs")

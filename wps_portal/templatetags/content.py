@@ -11,6 +11,7 @@ The rule (which text, which language, which status) is ``wps_portal.translations
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wps_portal.translations import TranslatedText, translated
@@ -23,6 +24,15 @@ def translated_text(obj, field: str) -> TranslatedText:
 
 
 register.simple_tag(translated_text, name="translated")
+
+
+@register.simple_tag
+def english():
+    """`` lang="en"`` on a text that exists only in English (a partner's description, an
+    activity's title and summary) when the page is in another language, so that screen readers
+    and translation tools read it as English."""
+    language = get_language()
+    return mark_safe(' lang="en"') if language and language != "en" else ""
 
 
 @register.simple_tag
