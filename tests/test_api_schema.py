@@ -138,3 +138,14 @@ def test_throttle_rate_comes_from_the_environment(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(settings_module)
+
+
+def test_every_read_documents_the_lang_parameter(schema):
+    from django.conf import settings
+
+    reads = [op for path in schema["paths"].values() for method, op in path.items() if method == "get"]
+    assert reads
+    for op in reads:
+        lang = [p for p in op.get("parameters", []) if p["name"] == "lang" and p["in"] == "query"]
+        assert lang, op["operationId"]
+        assert sorted(lang[0]["schema"]["enum"]) == sorted(code for code, _ in settings.LANGUAGES)

@@ -18,6 +18,7 @@
 - request bodies allow no other properties (a key the API does not write is a 400).
 """
 
+from django.conf import settings
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.extensions import OpenApiSerializerExtension
@@ -118,6 +119,8 @@ class AutoSchema(_AutoSchema):
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
+        if self._is_get():
+            parameters.append(LANGUAGE_PARAMETER)
         get_class = getattr(self.view, "get_serializer_class", None)
         serializer_class = get_class() if get_class else None
         if not self._is_get() or not hasattr(serializer_class, "field_names"):
@@ -199,6 +202,17 @@ class AutoSchema(_AutoSchema):
             {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
         )
         return responses
+
+
+LANGUAGE_PARAMETER = OpenApiParameter(
+    "lang",
+    OpenApiTypes.STR,
+    enum=[code for code, _name in settings.LANGUAGES],  # the languages offered
+    description="The language of labels, messages and translated texts (each translated text says"
+    " its language and translation status under `translations`). Without it: the language cookie,"
+    " else the request's Accept-Language, else English; the response's Content-Language says which."
+    " A language not offered is a 400 naming `lang`.",
+)
 
 
 def enum_names(values) -> list[str]:
