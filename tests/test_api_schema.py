@@ -149,3 +149,4 @@ def test_every_read_documents_the_lang_parameter(schema):
         lang = [p for p in op.get("parameters", []) if p["name"] == "lang" and p["in"] == "query"]
         assert lang, op["operationId"]
         assert sorted(lang[0]["schema"]["enum"]) == sorted(code for code, _ in settings.LANGUAGES)
+        assert "400" in op["responses"], op["operationId"]  # a language not offered is a 400

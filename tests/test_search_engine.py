@@ -254,3 +254,34 @@ def test_the_database_finds_exactly_the_records_the_matching_rule_gives():
                 expected.add((ContentType.objects.get_for_model(model).pk, pk))
         found = {(row[1], row[2]) for row in match(parsed, indexed_models())}
         assert found == expected, query
+
+
+def test_stemming_is_safe_in_the_threads_of_a_worker():
+    """The portal's workers serve requests in threads; a Snowball stemmer shared by them raced
+    (IndexError in the API fuzz). Eight threads stem the same words as one does."""
+    import sys
+    import threading
+
+    from wps_portal.search import text
+
+    words = ["endorsement", "trainings", "established", "organisations", "networking", "participation"] * 2000
+    expected = [text.stem.__wrapped__(w) for w in words]
+    results, errors = [], []
+
+    def work():
+        try:
+            results.append([text.stem.__wrapped__(w) for w in words])
+        except Exception as error:  # noqa: BLE001 (any failure is the finding)
+            errors.append(repr(error))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not errors and all(r == expected for r in results) and len(results) == 8

@@ -175,8 +175,6 @@ class AutoSchema(_AutoSchema):
             }
         else:
             responses = super()._get_response_bodies(direction)
-        if not hasattr(self.view, "get_serializer_class"):
-            return responses
 
         def error(code, schema, description, headers=None):
             response = {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -184,9 +182,11 @@ class AutoSchema(_AutoSchema):
                 response["headers"] = headers
             responses.setdefault(code, response)
 
-        if self._is_get():
+        if self._is_get():  # every read takes ``lang``, so any read may answer a 400 naming it
             error("400", FIELD_ERRORS, "A parameter has a value that is not allowed; the body says which.")
-        else:
+        if not hasattr(self.view, "get_serializer_class"):
+            return responses
+        if not self._is_get():
             error("400", FIELD_ERRORS, "Invalid data; the body names each field and what is wrong.")
             error("401", DETAIL, "Not authenticated.")
             error("403", DETAIL, "The user lacks the model permission.")

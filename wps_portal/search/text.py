@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 
 import cyrtranslit
@@ -21,7 +22,16 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Letters that do not decompose into base letter + accent.
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
 _APOSTROPHES = str.maketrans({"'": None, "\u2019": None, "\u02bc": None})
-_stemmer = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps the word it is stemming in its own attributes: one shared by the
+# threads of a worker raced ("IndexError: string index out of range", found by the API fuzz).
+_local = threading.local()
+
+
+def _stemmer():
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def transliterate(text: str) -> str:
@@ -56,7 +66,7 @@ def stem(word: str) -> str:
     """The English Snowball stem of a folded word; words with digits (1325, 2010, ks1) stay whole."""
     if any(ch.isdigit() for ch in word) or len(word) < 3:
         return word
-    return _stemmer.stemWord(word)
+    return _stemmer().stemWord(word)
 
 
 def index_tokens(text: str) -> list[str]:
