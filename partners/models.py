@@ -201,10 +201,10 @@ class Partner(PublicModel):
         """The partner's established name in the language ``code`` (default: the page's), from
         its aliases tagged with that language: (name, BCP 47 tag) or None. Serbian in one script
         is transliterated from the other when only that one is recorded."""
-        import cyrtranslit
         from django.utils import translation
 
         from wps_portal.languages import BCP47
+        from wps_portal.translations import to_cyrillic, to_latin
 
         tag = BCP47.get(code or translation.get_language() or "")
         if tag is None or tag == "en":
@@ -213,9 +213,9 @@ class Partner(PublicModel):
         if tag in names:
             return names[tag], tag
         if tag == "sr-Cyrl" and "sr-Latn" in names:
-            return cyrtranslit.to_cyrillic(names["sr-Latn"], "sr"), tag
+            return to_cyrillic(names["sr-Latn"]), tag
         if tag == "sr-Latn" and "sr-Cyrl" in names:
-            return cyrtranslit.to_latin(names["sr-Cyrl"], "sr"), tag
+            return to_latin(names["sr-Cyrl"]), tag
         return None
 
     def latest_participations(self, limit: int = TIMELINE_LENGTH) -> list:

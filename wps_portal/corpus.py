@@ -22,7 +22,6 @@ is saved only when a value differs, so a second load changes nothing, not even t
 from __future__ import annotations
 
 import datetime
-import importlib
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -42,7 +41,7 @@ from django.utils.translation import ngettext
 
 from . import languages, services
 from .choices import DatePrecision, Status
-from .corpus_translations import export_translations, load_translations
+from .corpus_translations import export_translations, from_corpus_modules, load_translations
 from .dates import iso_partial, parse_partial_date
 
 # -- errors ----------------------------------------------------------------------------------
@@ -764,16 +763,7 @@ def read_settings(directory: Path) -> dict:
 
 
 def registered_kinds() -> list[Spec]:
-    kinds = []
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.corpus")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.corpus":
-                raise
-            continue
-        kinds.extend(getattr(module, "KINDS", []))
-    return kinds
+    return from_corpus_modules("KINDS")
 
 
 # -- the report ------------------------------------------------------------------------------

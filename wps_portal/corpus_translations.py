@@ -57,8 +57,10 @@ class Translated:
         return f"{self.name} translation {code}"
 
 
-def translated_kinds() -> list[Translated]:
-    kinds = []
+def from_corpus_modules(attribute: str) -> list:
+    """The items each app's ``corpus`` module lists under ``attribute`` (``KINDS``,
+    ``TRANSLATED``), in the apps' order; an app without a corpus module lists none."""
+    items = []
     for config in apps.get_app_configs():
         try:
             module = importlib.import_module(f"{config.name}.corpus")
@@ -66,8 +68,12 @@ def translated_kinds() -> list[Translated]:
             if exc.name != f"{config.name}.corpus":
                 raise
             continue
-        kinds.extend(getattr(module, "TRANSLATED", []))
-    return kinds
+        items.extend(getattr(module, attribute, []))
+    return items
+
+
+def translated_kinds() -> list[Translated]:
+    return from_corpus_modules("TRANSLATED")
 
 
 # -- reading ---------------------------------------------------------------------------------

@@ -49,8 +49,13 @@ def column(field: str, code: str) -> str:
 
 
 def to_latin(text: str) -> str:
-    """Serbian Cyrillic in Latin script (as ``build_catalogues`` transliterates the catalogue)."""
+    """Serbian Cyrillic in Latin script (content, the Latin catalogue, local names)."""
     return cyrtranslit.to_latin(text, "sr") if text else text
+
+
+def to_cyrillic(text: str) -> str:
+    """Serbian Latin in Cyrillic script (a local name recorded only in Latin)."""
+    return cyrtranslit.to_cyrillic(text, "sr") if text else text
 
 
 def translated_fields(model) -> tuple[str, ...]:

@@ -14,15 +14,11 @@ Extracting new messages (``make messages``) does need GNU gettext.
 
 from pathlib import Path
 
-import cyrtranslit
 import polib
 from django.core.management.base import BaseCommand, CommandError
 
 from wps_portal import languages
-
-
-def to_latin(text: str) -> str:
-    return cyrtranslit.to_latin(text, "sr") if text else text
+from wps_portal.translations import to_latin
 
 
 def transliterated(source: polib.POFile, code: str) -> polib.POFile:
