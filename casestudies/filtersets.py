@@ -10,6 +10,7 @@ from wps_portal.filtersets import (
     country_facet,
     ordering_filters,
     slugs_filter,
+    translated_facet,
 )
 
 from .choices import ApproachKind, Section
@@ -56,7 +57,7 @@ class CaseStudyFilterSet(BaseFilterSet):
     facets = {
         "section": Facet("section", choices=tuple(Section.choices)),
         "country": country_facet("country"),
-        "approach": Facet("approaches__slug", "approaches__title"),
+        "approach": translated_facet("approaches", Approach),
     }
 
     class Meta:
@@ -79,8 +80,8 @@ class LessonFilterSet(BaseFilterSet):
     )
 
     facets = {
-        "approach": Facet("approach__slug", "approach__title"),
-        "case_study": Facet("case_study__slug", "case_study__title"),
+        "approach": translated_facet("approach", Approach),
+        "case_study": translated_facet("case_study", CaseStudy),
         "section": Facet("case_study__section", choices=tuple(Section.choices)),
     }
 

@@ -1,7 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
+from casestudies.models import Approach
 from partners.filtersets import PartnerFilterSet
-from wps_portal.filtersets import Facet, choice_filter
+from wps_portal.filtersets import Facet, choice_filter, translated_facet
 
 from .choices import EDGE_KINDS
 
@@ -30,10 +31,7 @@ class NetworkFilterSet(PartnerFilterSet):
             "participations__activity__programme__short_name",
         ),
         "phase": Facet("participations__activity__phase__slug", "participations__activity__phase__name"),
-        "approach": Facet(
-            "case_study_roles__case_study__approaches__slug",
-            "case_study_roles__case_study__approaches__title",
-        ),
+        "approach": translated_facet("case_study_roles__case_study__approaches", Approach),
     }
 
     class Meta(PartnerFilterSet.Meta):

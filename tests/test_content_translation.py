@@ -339,3 +339,24 @@ def test_an_api_write_in_another_language_sets_the_english_text(tmp_path, all_la
     assert response.json()["title"] == SQ_TITLE  # answered in Albanian
     case = CaseStudy.objects.get(slug=CASE)
     assert (case.title_en, case.title_sq) == ("Regional Women's Lobby", SQ_TITLE)
+
+
+def test_facets_name_approaches_and_case_studies_in_the_pages_language(client, tmp_path, all_languages):
+    sq_approach = "Zhvillimi i kapaciteteve"
+    load_corpus(write(tmp_path, "sq", albanian(approaches={"capacity-development": {"title": sq_approach}})))
+    english_approach = Approach.objects.get(slug="capacity-development").title_en
+
+    def label(html, name, value):
+        start = html.index(f'name="{name}" value="{value}"')
+        return html[start:].split('<span class="facet-label">')[1].split("</span>")[0]
+
+    with translation.override("sq"):
+        case_studies = client.get(reverse("casestudies:list")).content.decode()
+        lessons = client.get(reverse("lessons:list")).content.decode()
+        other = Approach.objects.exclude(slug="capacity-development").filter(case_studies__isnull=False).first()
+    assert label(case_studies, "approach", "capacity-development") == sq_approach
+    assert label(lessons, "case_study", CASE) == SQ_TITLE
+    assert label(case_studies, "approach", other.slug) == other.title_en.replace("'", "&#x27;")  # no translation
+    with translation.override("en"):
+        english = client.get(reverse("casestudies:list")).content.decode()
+    assert label(english, "approach", "capacity-development") == english_approach

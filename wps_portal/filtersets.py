@@ -32,6 +32,7 @@ from .i18n import interpolate_lazy, literal
 from .models import SourceDocument, public_records, published_q
 from .places import country_name
 from .search import terms
+from .translations import translated_labels
 
 SEARCH_PARAMS = ("q", "search")
 ORDERING_PARAMS = ("sort", "ordering")
@@ -53,12 +54,23 @@ class Facet:
     through: tuple[str, ...] = ()  # relations off the value's path whose records must be published
     # (value, stored label) -> the label in the reader's language, e.g. a country's local name
     localise: Callable[[str, str], str] | None = None
+    # (values) -> {value: label in the reader's language}: one query for all of a facet's values
+    localised_labels: Callable[[list], dict] | None = None
 
 
 def country_facet(path: str, **kwargs) -> Facet:
     """The countries facet through ``path`` (``country``, ``countries``): by code, named in the
     reader's language (``wps_portal.places``)."""
     return Facet(f"{path}__code", f"{path}__name", localise=country_name, **kwargs)
+
+
+def translated_facet(path: str, model, field: str = "title", key: str = "slug", **kwargs) -> Facet:
+    """The facet of records of ``model`` through ``path`` (``approaches``), by ``key``, labelled with
+    their translated ``field`` in the reader's language (``wps_portal.translations``; English
+    where no translation is recorded)."""
+    return Facet(
+        f"{path}__{key}", f"{path}__{field}", localised_labels=translated_labels(model, field, key), **kwargs
+    )
 
 
 @dataclass
@@ -271,6 +283,8 @@ class BaseFilterSet(django_filters.FilterSet):
             if name not in counts:
                 continue
             labels = dict(facet.choices or ())
+            if facet.localised_labels:
+                labels.update(facet.localised_labels([value for value, _label, _n in counts[name]]))
             selected = self.selected_values(name)
             result[name] = [
                 FacetValue(

@@ -79,6 +79,20 @@ def content_language(code: str | None = None) -> str:
     return base if base in known else languages.SOURCE_LANGUAGE
 
 
+def translated_labels(model, field: str, key: str = "slug"):
+    """A function of keys (slugs) to {key: ``field`` in the reader's language} for the records of
+    ``model`` that have a translation there: one query, none in English (facet labels)."""
+
+    def labels(keys: list) -> dict:
+        code = content_language()
+        if code == languages.SOURCE_LANGUAGE or not keys:
+            return {}
+        rows = model._base_manager.filter(**{f"{key}__in": keys}).values_list(key, column(field, code))
+        return {value: text for value, text in rows if text and text.strip()}
+
+    return labels
+
+
 @dataclass(frozen=True)
 class TranslatedText:
     """A text as a reader in ``asked`` sees it: in ``language``, with ``status`` (None for the
