@@ -353,10 +353,14 @@ def test_facets_name_approaches_and_case_studies_in_the_pages_language(client, t
     with translation.override("sq"):
         case_studies = client.get(reverse("casestudies:list")).content.decode()
         lessons = client.get(reverse("lessons:list")).content.decode()
-        other = Approach.objects.exclude(slug="capacity-development").filter(case_studies__isnull=False).first()
+        other = (
+            Approach.objects.exclude(slug="capacity-development").filter(case_studies__isnull=False).first()
+        )
     assert label(case_studies, "approach", "capacity-development") == sq_approach
     assert label(lessons, "case_study", CASE) == SQ_TITLE
-    assert label(case_studies, "approach", other.slug) == other.title_en.replace("'", "&#x27;")  # no translation
+    assert label(case_studies, "approach", other.slug) == other.title_en.replace(
+        "'", "&#x27;"
+    )  # no translation
     with translation.override("en"):
         english = client.get(reverse("casestudies:list")).content.decode()
     assert label(english, "approach", "capacity-development") == english_approach

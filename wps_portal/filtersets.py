@@ -52,16 +52,19 @@ class Facet:
     choices: tuple | None = None  # (value, label) pairs, for vocabulary fields
     limit: int = 50
     through: tuple[str, ...] = ()  # relations off the value's path whose records must be published
-    # (value, stored label) -> the label in the reader's language, e.g. a country's local name
-    localise: Callable[[str, str], str] | None = None
-    # (values) -> {value: label in the reader's language}: one query for all of a facet's values
-    localised_labels: Callable[[list], dict] | None = None
+    # [(value, stored label), …] -> {value: label in the reader's language} for all of a facet's
+    # values at once (a country's local name; a translated title, in one query)
+    localise: Callable[[list[tuple]], dict] | None = None
 
 
 def country_facet(path: str, **kwargs) -> Facet:
     """The countries facet through ``path`` (``country``, ``countries``): by code, named in the
     reader's language (``wps_portal.places``)."""
-    return Facet(f"{path}__code", f"{path}__name", localise=country_name, **kwargs)
+    return Facet(f"{path}__code", f"{path}__name", localise=_country_names, **kwargs)
+
+
+def _country_names(rows) -> dict:
+    return {code: country_name(code, english) for code, english in rows}
 
 
 def translated_facet(path: str, model, field: str = "title", key: str = "slug", **kwargs) -> Facet:
@@ -69,7 +72,7 @@ def translated_facet(path: str, model, field: str = "title", key: str = "slug", 
     their translated ``field`` in the reader's language (``wps_portal.translations``; English
     where no translation is recorded)."""
     return Facet(
-        f"{path}__{key}", f"{path}__{field}", localised_labels=translated_labels(model, field, key), **kwargs
+        f"{path}__{key}", f"{path}__{field}", localise=translated_labels(model, field, key), **kwargs
     )
 
 
@@ -283,13 +286,13 @@ class BaseFilterSet(django_filters.FilterSet):
             if name not in counts:
                 continue
             labels = dict(facet.choices or ())
-            if facet.localised_labels:
-                labels.update(facet.localised_labels([value for value, _label, _n in counts[name]]))
+            if facet.localise:
+                labels.update(facet.localise([(value, label) for value, label, _n in counts[name]]))
             selected = self.selected_values(name)
             result[name] = [
                 FacetValue(
                     value=str(value),
-                    label=str(facet.localise(value, label) if facet.localise else labels.get(value, label)),
+                    label=str(labels.get(value, label)),
                     count=count,
                     selected=str(value) in selected,
                 )

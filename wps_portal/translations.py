@@ -80,11 +80,12 @@ def content_language(code: str | None = None) -> str:
 
 
 def translated_labels(model, field: str, key: str = "slug"):
-    """A function of keys (slugs) to {key: ``field`` in the reader's language} for the records of
-    ``model`` that have a translation there: one query, none in English (facet labels)."""
+    """A function of [(key, stored label), …] to {key: ``field`` in the reader's language} for the
+    records of ``model`` that have a translation there: one query, none in English (facet labels)."""
 
-    def labels(keys: list) -> dict:
+    def labels(rows: list) -> dict:
         code = content_language()
+        keys = [value for value, _label in rows]
         if code == languages.SOURCE_LANGUAGE or not keys:
             return {}
         rows = model._base_manager.filter(**{f"{key}__in": keys}).values_list(key, column(field, code))
