@@ -205,6 +205,29 @@ def test_services_update_records_history_in_queries_that_do_not_grow_with_the_re
     assert Partner.history.filter(slug__startswith="six-", status="published", via="shell").count() == 6
 
 
+def test_a_bulk_change_reindexes_only_the_records_it_changed():
+    """Publishing one record re-reads that record for the search index, not its whole table: the
+    same queries with 600 more partners (more than one chunk of the full refresh)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wps_portal.search.engine import ranking
+
+    def publish(slug):
+        new_partner(slug=slug, name=f"Bulkpublished {slug}")
+        with CaptureQueriesContext(connection) as captured:
+            assert services.update(Partner.objects.filter(slug=slug), status="published") == 1
+        return len(captured)
+
+    before = publish("first-bulk")
+    Partner.objects.bulk_create(
+        Partner(slug=f"filler-{i}", name=f"Filler {i}", kind="ngo", scope="local") for i in range(600)
+    )
+    assert publish("second-bulk") == before
+    found = Partner.objects.filter(pk__in=ranking(Partner, "Bulkpublished")).values_list("slug", flat=True)
+    assert set(found) == {"first-bulk", "second-bulk"}
+
+
 # -- revert, delete, restore -------------------------------------------------------------------
 
 

@@ -1139,6 +1139,7 @@ def _report_missing(spec, ctx, report, statements, instances, states, paths, unp
     for key_text in by_key:
         if key_text not in stated and key_text not in known:
             report.database_only.append(f"{spec.name} {key_text}")
+    unpublished = []  # the public records to set to draft: one bulk change for the kind
     for state, instance in missing:
         label = state.key
         status = getattr(instance, "status", None)
@@ -1146,9 +1147,7 @@ def _report_missing(spec, ctx, report, statements, instances, states, paths, unp
         if not unpublish_missing:
             report.missing.append(f"{spec.name} {label} ({status or 'no status'}; {where})")
         elif isinstance(instance, PublicModel):
-            if instance.status != Status.DRAFT:
-                services.update(type(instance)._default_manager.filter(pk=instance.pk), status=Status.DRAFT)
-                ctx.updated += 1
+            unpublished.append(instance.pk)
             LoadedRecord.objects.filter(pk=state.pk).update(values={**state.values, "status": Status.DRAFT})
             report.unpublished.append(f"{spec.name} {label} ({where})")
         else:  # no status to unpublish (a relation, a country): deleted, unless still referred to
@@ -1161,6 +1160,9 @@ def _report_missing(spec, ctx, report, statements, instances, states, paths, unp
             ctx.deleted += 1
             LoadedRecord.objects.filter(pk=state.pk).delete()
             report.unpublished.append(f"{spec.name} {label} (deleted; {where})")
+    if unpublished:
+        records = spec.model_class._default_manager.filter(pk__in=unpublished)
+        ctx.updated += services.update(records, status=Status.DRAFT)
 
 
 def update_planner_statistics() -> None:

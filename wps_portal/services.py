@@ -182,8 +182,12 @@ def update(queryset: models.QuerySet, **values) -> int:
             )
         else:
             model._default_manager.filter(pk__in=[r.pk for r in records]).update(**values)
-        refresh_search_text([model])
-        _after_commit({model})
+        pending = _batch.get()
+        if pending is not None:  # refreshed once when the batch ends (the loader's unpublishing)
+            pending.add(model)
+        else:
+            refresh_search_text([model], pks=[r.pk for r in records])
+            _after_commit({model})
     return len(records)
 
 
