@@ -77,8 +77,11 @@ browser-tools:
 	  test -f $(NODE_TOOLS)/node_modules/axe-core/axe.min.js || npm ci --prefix $(NODE_TOOLS) --no-audit --no-fund --loglevel=error; \
 	else echo "NOTE: npm not found: accessibility checks will be skipped"; fi
 
+# The suite in TEST_WORKERS processes (pytest-xdist), each file's tests kept together in one; each
+# worker has its own test database holding the corpus. TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= 2
 test: setup browser-tools
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check .
