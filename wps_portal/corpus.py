@@ -508,6 +508,7 @@ class Context:
     _keys: dict = field(default_factory=dict)  # (model, lookup) -> {pk: key}
     _links: dict = field(default_factory=dict)  # (model, m2m) -> {pk: [linked pks in order added]}
     files_read: set = field(default_factory=set)
+    created_here: set = field(default_factory=set)  # (model, pk) of the records this load created
 
     def error(self, message: str, field: str = "") -> CorpusError:
         return CorpusError(message, file=self.file, record=self.record, field=field)
@@ -593,6 +594,7 @@ class Context:
             )
             self.save(spec, instance, exclude=deferred)
             self.created += 1
+            self.created_here.add((spec.model_class, instance.pk))
             self.remember(instance)
         elif any(_differs(getattr(instance, k), v) for k, v in values.items()):
             for k, v in values.items():

@@ -199,6 +199,9 @@ def load_translations(ctx, report, *, overwrite: bool = False) -> None:
                     )
                 state = states.get((kind.state_kind(code), key))
                 last = state.values if state else {}
+                # A record this load created gets its translations as part of its creation: no
+                # field of it is reported as updated.
+                new_record = (kind.model_class, instance.pk) in ctx.created_here
                 changed = False
                 for name, (text, status) in wanted.items():
                     current = [getattr(instance, column(name, code)) or "", instance.status_of(name, code)]
@@ -207,7 +210,9 @@ def load_translations(ctx, report, *, overwrite: bool = False) -> None:
                     label = f"{name} [{code}]"
                     difference = Difference(kind.name, key, label, _shown(current), _shown([text, status]))
                     untouched = not current[0] or list(last.get(name) or []) == current
-                    if untouched:
+                    if new_record:
+                        pass
+                    elif untouched:
                         report.updated_fields.append(difference)
                     elif overwrite:
                         report.overwritten.append(difference)
@@ -219,7 +224,7 @@ def load_translations(ctx, report, *, overwrite: bool = False) -> None:
                     changed = True
                 if changed:
                     _save(ctx, instance)
-                    ctx.updated += 1
+                    ctx.updated += not new_record
                 values = {name: list(pair) for name, pair in wanted.items()}
                 if state is None:
                     new_states.append(
