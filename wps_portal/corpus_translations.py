@@ -210,10 +210,9 @@ def load_translations(ctx, report, *, overwrite: bool = False) -> None:
                     label = f"{name} [{code}]"
                     difference = Difference(kind.name, key, label, _shown(current), _shown([text, status]))
                     untouched = not current[0] or list(last.get(name) or []) == current
-                    if new_record:
-                        pass
-                    elif untouched:
-                        report.updated_fields.append(difference)
+                    if untouched:
+                        if not new_record:
+                            report.updated_fields.append(difference)
                     elif overwrite:
                         report.overwritten.append(difference)
                     else:
@@ -224,7 +223,7 @@ def load_translations(ctx, report, *, overwrite: bool = False) -> None:
                     changed = True
                 if changed:
                     _save(ctx, instance)
-                    ctx.updated += not new_record
+                    ctx.updated += 1  # rows written
                 values = {name: list(pair) for name, pair in wanted.items()}
                 if state is None:
                     new_states.append(
