@@ -451,6 +451,11 @@ class SearchEntry(models.Model):
 
     class Meta:
         verbose_name_plural = "search entries"
+        # The search engine's test of a match's kind reads this index, not the long row (on
+        # SQLite content_type_id comes after the texts; engine.KIND_INDEX).
+        indexes = [
+            models.Index(fields=["id", "content_type", "object_id"], name="wps_portal_searchentry_kind")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id"],

@@ -30,6 +30,10 @@ from .query import ParsedQuery, Term, parse
 from .text import similarity
 
 FTS_TABLE = "wps_portal_searchentry_fts"
+# SQLite: (id, content_type_id, object_id) apart from the entry's long texts, which come before
+# content_type_id in the row: deciding whether a match is of the kinds searched reads this index,
+# not the row (a one-kind search among 25,000 matches of every kind: 30 → 7 ms at 200,000 records).
+KIND_INDEX = "wps_portal_searchentry_kind"
 SQLITE_WEIGHTS = (10.0, 5.0, 2.0, 1.0)  # bm25 weights of columns a, b, c, d
 PG_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # ts_rank_cd weights of D, C, B, A
 COMPLETIONS = 12  # words a prefix may stand for
@@ -197,17 +201,20 @@ def _whole_phrase(terms: list[Term]) -> Term | None:
     return Term("", [tuple(s for t in terms for s in t.alternatives[0])])
 
 
-def _published_condition(kinds, restrict: bool) -> tuple[str, list]:
-    """SQL: the entry belongs to one of ``kinds`` and (if ``restrict``) is public."""
+def _published_condition(kinds, restrict: bool, alias: str = "e") -> tuple[str, list]:
+    """SQL: the entry ``alias`` belongs to one of ``kinds`` and (if ``restrict``) is public."""
     clauses, params = [], []
     for model in kinds:
         content_type = ContentType.objects.get_for_model(model)
         if restrict:
-            sql, sub = public_queryset(model).values("pk").query.get_compiler(connection=connection).as_sql()
-            clauses.append(f"(e.content_type_id = %s AND e.object_id IN ({sql}))")
+            # Per match, by primary key: an IN (every public id) would build a set of 200,000
+            # activities on every search.
+            public = public_queryset(model).filter(pk=models.expressions.RawSQL(f"{alias}.object_id", []))
+            sql, sub = public.values("pk").query.get_compiler(connection=connection).as_sql()
+            clauses.append(f"({alias}.content_type_id = %s AND EXISTS ({sql}))")
             params.extend([content_type.pk, *sub])
         else:
-            clauses.append("e.content_type_id = %s")
+            clauses.append(f"{alias}.content_type_id = %s")
             params.append(content_type.pk)
     return "(" + " OR ".join(clauses) + ")", params
 
@@ -239,20 +246,23 @@ def match(parsed: ParsedQuery, kinds, restrict: bool = True) -> list[tuple]:
     entries = "wps_portal_searchentry"
     terms = [t for t in parsed.terms if t.alternatives]
     phrase = _whole_phrase(terms) or terms[0]
-    where, params = _published_condition(kinds, restrict)
     columns = "e.id, e.content_type_id, e.object_id, e.year, e.countries"
     if connection.vendor == "sqlite":
+        # The kind (and public) test on the narrow index, the texts and bm25 only for what passes;
+        # CROSS JOIN keeps that order (the planner would read the long row first).
+        where, params = _published_condition(kinds, restrict, alias="k")
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
         sql = (
-            f"SELECT {columns}, -h.score, e.a, e.b, e.c, e.d "
-            f"FROM (SELECT rowid AS id, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s) h JOIN {entries} e ON e.id = h.id WHERE {where}"
+            f"SELECT {columns}, -bm25({FTS_TABLE}, {weights}), e.a, e.b, e.c, e.d FROM {FTS_TABLE} "
+            f"CROSS JOIN {entries} k INDEXED BY {KIND_INDEX} ON k.id = {FTS_TABLE}.rowid "
+            f"CROSS JOIN {entries} e ON e.id = k.id WHERE {FTS_TABLE} MATCH %s AND {where}"
         )
         args = [" OR ".join(_fts5(t) for t in terms)] + params
         if parsed.excluded:
-            sql += f" AND e.id NOT IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
+            sql += f" AND k.id NOT IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
             args.append(" OR ".join(_fts5(t) for t in parsed.excluded))
     else:
+        where, params = _published_condition(kinds, restrict)
         sql = (
             f"SELECT {columns}, ts_rank_cd('{PG_WEIGHTS}', e.search_vector, to_tsquery('simple', %s), 1), "
             f"e.a, e.b, e.c, e.d FROM {entries} e "
