@@ -15,10 +15,12 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from frictionless import Package, validate
 from rest_framework.test import APIClient
 
 from activities.models import Activity, Participation
+from casestudies.models import CaseStudy
 from partners.models import Alias, Partner
 from wps_portal import releases, services
 from wps_portal.models import Citation, SourceDocument
@@ -255,6 +257,15 @@ def test_the_same_data_gives_the_same_bytes(tmp_path):
     assert names == sorted(p.name for p in second.directory.iterdir())
     for name in names:
         assert (first.directory / name).read_bytes() == (second.directory / name).read_bytes(), name
+
+
+def test_a_release_built_for_a_reader_of_another_language_is_the_same_release(tmp_path):
+    english = build(tmp_path / "en")
+    with translation.override("sq"):  # /sq/data/ builds the release when the data has changed
+        albanian = build(tmp_path / "sq")
+    assert albanian.version == english.version
+    titles = {c["slug"]: c["title"] for c in read_json(albanian)["tables"]["case_studies"]}
+    assert titles == dict(CaseStudy.objects.published().values_list("slug", "title_en"))
 
 
 def test_a_change_of_data_changes_the_version_and_a_date_comes_from_the_data(tmp_path):

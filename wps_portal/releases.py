@@ -44,6 +44,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import translation
 
+from . import languages
 from .history import has_history
 from .licence import ATTRIBUTION, LICENCE, LICENCE_SCOPE
 from .models import Citation, public_records
@@ -299,8 +300,10 @@ def one_snapshot():
 
 def collect() -> tuple[dict[str, list[dict]], str | None]:
     """Every table's published rows (dicts of column → value, sorted by key), and the date of the
-    latest change of any record released (ISO), the release's default date."""
-    with one_snapshot():
+    latest change of any record released (ISO), the release's default date. Read in English
+    whatever the reader's language: a translated field's name reads the active language's column
+    (modeltranslation), and /sq/data/ may be the request that builds the release."""
+    with one_snapshot(), translation.override(languages.SOURCE_LANGUAGE):
         return _collect()
 
 
