@@ -440,6 +440,7 @@ def test_the_data_page_lists_the_current_release_with_working_downloads_and_chec
     page = response.content.decode()
     assert release.version in page
     assert "CC BY 4.0" in page and "participations" in page
+    assert 'id="table-translations"' in page and "The translations table holds" in page
     for item in release.files:
         url = f"/data/{release.version}/{item['name']}"
         assert f'href="{url}"' in page
