@@ -15,13 +15,17 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from frictionless import Package, validate
 from rest_framework.test import APIClient
 
 from activities.models import Activity, Participation
+from casestudies.models import CaseStudy, Lesson
 from partners.models import Alias, Partner
 from wps_portal import releases, services
+from wps_portal.languages import BCP47, REVIEWED
 from wps_portal.models import Citation, SourceDocument
+from wps_portal.translations import TARGET_LANGUAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -57,13 +61,29 @@ def read_json(release) -> dict:
 # -- the API's side of the round trip: every published record and relation it holds --------------
 
 
-def api_rows(client, resource):
-    rows, url = [], f"{API}{resource}/?page_size=500"
+def api_rows(client, resource, lang=None):
+    rows, url = [], f"{API}{resource}/?page_size=500" + (f"&lang={lang}" if lang else "")
     while url:
         page = client.get(url).json()
         rows += page["results"]
         url = page["next"]
     return rows
+
+
+TRANSLATED_RESOURCES = {"case-studies": "case_studies", "approaches": "approaches", "lessons": "lessons"}
+
+
+def api_translations() -> set[tuple]:
+    """Every translation the API gives, read in each language (``?lang=``): (record kind, key,
+    field, BCP 47 tag, text, status) where the text is in that language, not English's."""
+    client, found = APIClient(), set()
+    for code in TARGET_LANGUAGES:
+        for resource, kind in TRANSLATED_RESOURCES.items():
+            for row in api_rows(client, resource, lang=code):
+                for field, text in row["translations"].items():
+                    if text["language"] == code:
+                        found.add((kind, row["slug"], field, BCP47[code], row[field], text["status"]))
+    return found
 
 
 def api_counts() -> dict[str, int]:
@@ -104,6 +124,7 @@ def api_counts() -> dict[str, int]:
         "results": nested("case-studies", "results"),
         "citations": sum(nested(resource, "citations") for resource in cited)
         + sum(len(result["citations"]) for row in lists["case-studies"] for result in row["results"]),
+        "translations": len(api_translations()),
     }
 
 
@@ -205,6 +226,102 @@ def test_every_citation_names_a_record_of_the_release(corpus_release):
         assert citation["record_key"] in keys[citation["record_kind"]], citation
 
 
+# -- translations ----------------------------------------------------------------------------------
+
+TRANSLATION_KEY = ("record_kind", "record_key", "field", "language")
+
+
+def translation_rows(release) -> dict[tuple, dict]:
+    return {tuple(r[c] for c in TRANSLATION_KEY): r for r in read_json(release)["tables"]["translations"]}
+
+
+def test_the_translations_table_holds_every_translation_the_api_gives_with_its_status(corpus_release):
+    rows = read_json(corpus_release)["tables"]["translations"]
+    released = {tuple(r[c] for c in (*TRANSLATION_KEY, "text", "status")) for r in rows}
+    assert released == api_translations()
+    keys = [tuple(r[c] for c in TRANSLATION_KEY) for r in rows]
+    assert keys == sorted(keys), "rows sorted by key"
+    assert {r["language"] for r in rows} == {"sq", "sr-Cyrl", "sr-Latn", "bs"}
+
+
+def test_an_albanian_case_study_title_is_in_the_translations_table_with_its_status(tmp_path):
+    case_study = CaseStudy.objects.published().exclude(title_sq="").first()
+    case_study.set_status("sq", "title", REVIEWED)
+    case_study.save()
+    rows = translation_rows(build(tmp_path / "r"))
+    albanian = rows[("case_studies", case_study.slug, "title", "sq")]
+    assert albanian["text"] == case_study.title_sq and albanian["status"] == REVIEWED
+    summary = rows[("case_studies", case_study.slug, "summary", "sq")]
+    assert summary["status"] == case_study.status_of("summary", "sq") == "machine-assisted"
+    latin = rows[("case_studies", case_study.slug, "title", "sr-Latn")]
+    assert latin["text"] == case_study.title_sr_latn and latin["status"] == case_study.status_of(
+        "title", "sr"
+    )
+
+
+def test_a_text_not_yet_translated_has_no_row_and_the_english_text_stays_in_its_table(tmp_path):
+    case_study = CaseStudy.objects.published().exclude(title_bs="").first()
+    CaseStudy.objects.filter(pk=case_study.pk).update(title_bs="  ")
+    release = build(tmp_path / "r")
+    rows = translation_rows(release)
+    assert ("case_studies", case_study.slug, "title", "bs") not in rows
+    assert ("case_studies", case_study.slug, "title", "sq") in rows
+    assert "missing" not in {r["status"] for r in rows.values()}
+    english = {c["slug"]: c["title"] for c in read_json(release)["tables"]["case_studies"]}
+    assert english[case_study.slug] == case_study.title_en
+
+
+def test_translations_of_unpublished_records_are_in_no_file(tmp_path):
+    case_study = CaseStudy.objects.published().exclude(lessons=None).first()
+    lesson_slugs = set(Lesson.objects.filter(case_study=case_study).values_list("slug", flat=True))
+    CaseStudy.objects.filter(pk=case_study.pk).update(status="draft", title_sq="Zyxwvut titull")
+    release = build(tmp_path / "r")
+    contents = [file_of(release, kind).read_bytes() for kind in ("sqlite", "json")]
+    with zipfile.ZipFile(file_of(release, "package")) as archive:
+        contents += [archive.read(name) for name in archive.namelist()]
+    assert not [c for c in contents if b"Zyxwvut" in c]
+    named = {(kind, key) for kind, key, _field, _language in translation_rows(release)}
+    assert ("case_studies", case_study.slug) not in named
+    assert lesson_slugs and not {("lessons", slug) for slug in lesson_slugs} & named, "its lessons' neither"
+
+
+def test_the_translations_table_joins_its_records_in_the_sqlite_file(corpus_release):
+    connection = sqlite3.connect(file_of(corpus_release, "sqlite"))
+    columns = [row[1] for row in connection.execute('PRAGMA table_info("translations")')]
+    assert columns == [*TRANSLATION_KEY, "text", "status"]
+    joined = dict(
+        connection.execute(
+            "SELECT c.slug, t.text FROM translations t JOIN case_studies c ON t.record_key = c.slug "
+            "WHERE t.record_kind = 'case_studies' AND t.field = 'title' AND t.language = 'sq'"
+        )
+    )
+    assert joined == dict(CaseStudy.objects.published().exclude(title_sq="").values_list("slug", "title_sq"))
+    tables = read_json(corpus_release)["tables"]
+    count = connection.execute("SELECT count(*) FROM translations").fetchone()[0]
+    assert count == len(tables["translations"]) > 0
+    for kind, key in connection.execute("SELECT DISTINCT record_kind, record_key FROM translations"):
+        assert key in {row["slug"] for row in tables[kind]}, (kind, key)
+
+
+def test_the_package_describes_the_translations_table_and_frictionless_checks_its_vocabularies(
+    corpus_release, tmp_path
+):
+    descriptor = unzipped(corpus_release, tmp_path)
+    resource = next(r for r in json.loads(descriptor.read_text())["resources"] if r["name"] == "translations")
+    schema = resource["schema"]
+    assert schema["primaryKey"] == list(TRANSLATION_KEY)
+    fields = {f["name"]: f for f in schema["fields"]}
+    assert fields["language"]["constraints"]["enum"] == ["sq", "sr-Cyrl", "sr-Latn", "bs"]
+    assert fields["status"]["constraints"]["enum"] == ["machine-assisted", "reviewed"]
+    assert fields["record_kind"]["constraints"]["enum"] == ["approaches", "case_studies", "lessons"]
+    assert all(f["description"] and f["constraints"]["required"] for f in fields.values())
+    path = tmp_path / "data" / "translations.csv"
+    path.write_bytes(path.read_bytes().replace(b",machine-assisted\r\n", b",unchecked\r\n", 1))
+    report = validate(str(descriptor))
+    assert not report.valid
+    assert {("constraint-error", "status")} == set(map(tuple, report.flatten(["type", "fieldName"])))
+
+
 def test_csv_cells_cannot_run_as_formulas(tmp_path):
     partner = Partner.objects.published().first()
     Alias.objects.create(partner=partner, name='=HYPERLINK("http://evil")')
@@ -255,6 +372,15 @@ def test_the_same_data_gives_the_same_bytes(tmp_path):
     assert names == sorted(p.name for p in second.directory.iterdir())
     for name in names:
         assert (first.directory / name).read_bytes() == (second.directory / name).read_bytes(), name
+
+
+def test_a_release_built_for_a_reader_of_another_language_is_the_same_release(tmp_path):
+    english = build(tmp_path / "en")
+    with translation.override("sq"):  # /sq/data/ builds the release when the data has changed
+        albanian = build(tmp_path / "sq")
+    assert albanian.version == english.version
+    titles = {c["slug"]: c["title"] for c in read_json(albanian)["tables"]["case_studies"]}
+    assert titles == dict(CaseStudy.objects.published().values_list("slug", "title_en"))
 
 
 def test_a_change_of_data_changes_the_version_and_a_date_comes_from_the_data(tmp_path):
@@ -314,6 +440,7 @@ def test_the_data_page_lists_the_current_release_with_working_downloads_and_chec
     page = response.content.decode()
     assert release.version in page
     assert "CC BY 4.0" in page and "participations" in page
+    assert 'id="table-translations"' in page and "The translations table holds" in page
     for item in release.files:
         url = f"/data/{release.version}/{item['name']}"
         assert f'href="{url}"' in page
@@ -361,7 +488,7 @@ def test_every_page_links_the_data_page_and_the_api_root_does_too(client):
 
 
 def test_the_tables_cover_every_curated_model():
-    modelled = {t.model for t in releases.tables() if not t.auto_through}
+    modelled = {t.model for t in releases.tables() if t.model is not None and not t.auto_through}
     assert modelled == set(releases.released_models())
 
 

@@ -12,6 +12,13 @@ foreign key holds the referenced row's key (a slug, a country code), so the tabl
 site's URLs and the API. A citation names its record by ``record_kind`` (the table) and
 ``record_key``; a record whose key has several columns is named by them joined with "/".
 
+Translated content (django-modeltranslation, ``wps_portal.translations``) is one more table,
+``translations``, derived from the translation registry: a row per record, translated field and
+language whose translation has a text, naming its record as a citation does, with the text and its
+status (machine-assisted or reviewed). The record tables keep the English text, so a reader of
+English needs nothing else and a language's texts are one filter away; a translation not yet made
+has no row (its status would be "missing").
+
 Only what the public sees goes in: ``public_records`` (the one published rule of
 ``wps_portal.models``) chooses each table's rows; a reference to a row that is not in the release
 is emptied, and a row that cannot be without it is left out.
@@ -44,16 +51,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import translation
 
+from . import languages
 from .history import has_history
 from .licence import ATTRIBUTION, LICENCE, LICENCE_SCOPE
 from .models import Citation, public_records
 from .spreadsheet import neutralise
+from .translations import TARGET_LANGUAGES, status_in, translated_fields
+from .translations import column as translation_column
 
 PORTAL_APPS = ("partners", "activities", "casestudies", "wps_portal")
 # Bookkeeping, not data: the surrogate id, the status (every row released is published), the
 # search engine's text, and the timestamps of each save (the release's date is taken from them).
 SKIPPED_FIELDS = {"id", "status", "search_text", "created", "updated"}
 POSITION = "position"
+TRANSLATIONS = "translations"
 NAME = "wps-portal"
 TITLE = ATTRIBUTION
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -78,7 +89,7 @@ class Column:
 @dataclass
 class Table:
     name: str
-    model: type[models.Model]
+    model: type[models.Model] | None  # None: derived from other tables' rows (translations)
     title: str
     description: str
     columns: list[Column]
@@ -192,6 +203,8 @@ def _derive_tables() -> list[Table]:
 
     for table in sorted(by_model.values(), key=lambda t: t.name):
         visit(table)
+    if translated := _translations_table(by_model):
+        ordered.append(translated)
     # A table whose rows name records of any table (citations) comes after all of them.
     return sorted(ordered, key=lambda t: any(c.name == "record_kind" for c in t.columns))
 
@@ -212,7 +225,7 @@ def _model_table(model) -> Table:
         if f.name in SKIPPED_FIELDS or f.attname in SKIPPED_FIELDS or f.name in generic_parts:
             continue
         if hasattr(f, "translated_field") or f.name == "translation_status":
-            continue  # translated content: the release holds the English text (read in English)
+            continue  # the English text is the field itself; the others are in the translations table
         help_text = str(f.help_text or "")
         description = str(f.verbose_name).capitalize() + (f": {help_text}" if help_text else "")
         required = not f.null and not (f.blank and not f.is_relation and _type_of(f) == "string")
@@ -241,6 +254,67 @@ def _model_table(model) -> Table:
         columns=columns,
         primary_key=primary_key,
         parent=parent if POSITION in primary_key else [],
+    )
+
+
+def _translations_table(by_model) -> Table | None:
+    """The translations of every released model registered for translation, in long format."""
+    translated = sorted((t for m, t in by_model.items() if translated_fields(m)), key=lambda t: t.name)
+    if not translated:
+        return None
+    field_names = sorted({f for t in translated for f in translated_fields(t.model)})
+    statuses = "; ".join(
+        f"{value}: {description}"
+        for value, description in (
+            (languages.MACHINE_ASSISTED, "drafted with machine help, not yet reviewed by a native speaker"),
+            (languages.REVIEWED, "reviewed by a native speaker"),
+        )
+    )
+    columns = [
+        Column(
+            "record_kind",
+            "string",
+            "The table of the translated record (as a citation names it).",
+            True,
+            [t.name for t in translated],
+        ),
+        Column("record_key", "string", "The record's key in that table.", True),
+        Column(
+            "field",
+            "string",
+            "The translated column of that table, which holds the English text.",
+            True,
+            field_names,
+        ),
+        Column(
+            "language",
+            "string",
+            "The translation's language, a BCP 47 tag as in aliases (sr-Latn is transliterated from "
+            "sr-Cyrl and has its status).",
+            True,
+            [languages.BCP47[code] for code in TARGET_LANGUAGES],
+        ),
+        Column("text", "string", "The translated text.", True),
+        Column(
+            "status",
+            "string",
+            f"How far the translation has been checked: {statuses}.",
+            True,
+            list(languages.STATUSES),
+        ),
+    ]
+    kinds = ", ".join(t.name.replace("_", " ") for t in translated)
+    return Table(
+        name=TRANSLATIONS,
+        model=None,
+        title="Translations",
+        description=(
+            f"Translations of the texts of {kinds}: one row per record, field and language that has a "
+            "translation, with its status. The English text is in the record's own table; a text not "
+            "yet translated has no row."
+        ),
+        columns=columns,
+        primary_key=["record_kind", "record_key", "field", "language"],
     )
 
 
@@ -299,13 +373,15 @@ def one_snapshot():
 
 def collect() -> tuple[dict[str, list[dict]], str | None]:
     """Every table's published rows (dicts of column → value, sorted by key), and the date of the
-    latest change of any record released (ISO), the release's default date."""
-    with one_snapshot():
+    latest change of any record released (ISO), the release's default date. Read in English
+    whatever the reader's language: a translated field's name reads the active language's column
+    (modeltranslation), and /sq/data/ may be the request that builds the release."""
+    with one_snapshot(), translation.override(languages.SOURCE_LANGUAGE):
         return _collect()
 
 
 def _collect() -> tuple[dict[str, list[dict]], str | None]:
-    all_tables = tables()
+    all_tables = [t for t in tables() if t.model is not None]
     by_model = {t.model: t for t in all_tables}
     keys: dict[type, dict[int, object]] = {}  # model → pk → key value (single) or joined key
     raw: dict[str, list[tuple[int, dict]]] = {}
@@ -324,6 +400,9 @@ def _collect() -> tuple[dict[str, list[dict]], str | None]:
             queryset = queryset.order_by("pk")
         if model is Citation:
             names += ["content_type_id", "object_id"]
+        if fields := translated_fields(model):
+            names += [translation_column(f, code) for f in fields for code in TARGET_LANGUAGES]
+            names.append("translation_status")
         rows = []
         for values in queryset.values(*names):
             if has_updated:
@@ -377,7 +456,40 @@ def _collect() -> tuple[dict[str, list[dict]], str | None]:
             out.append({c.name: row[c.name] for c in table.columns})
         out.sort(key=lambda r: tuple(_sortable(r[c]) for c in table.primary_key))
         result[table.name] = out
+    if translations := next((t for t in tables() if t.name == TRANSLATIONS), None):
+        result[TRANSLATIONS] = _translation_rows(translations, all_tables, raw, keys)
     return result, (latest.astimezone(datetime.UTC).date().isoformat() if latest else None)
+
+
+def _translation_rows(table: Table, all_tables: list[Table], raw, keys) -> list[dict]:
+    """The translations of the released rows (``keys`` holds only those), a row per text."""
+    rows = []
+    for record_table in all_tables:
+        fields = translated_fields(record_table.model)
+        if not fields:
+            continue
+        released = keys.get(record_table.model, {})
+        for values in raw[record_table.name]:
+            record_key = released.get(values["pk"])
+            if record_key is None:  # left out of the release
+                continue
+            for name in fields:
+                for code in TARGET_LANGUAGES:
+                    text = values[translation_column(name, code)]
+                    if not (text or "").strip():
+                        continue
+                    rows.append(
+                        {
+                            "record_kind": record_table.name,
+                            "record_key": record_key,
+                            "field": name,
+                            "language": languages.BCP47[code],
+                            "text": text,
+                            "status": status_in(values["translation_status"], name, code, text),
+                        }
+                    )
+    rows.sort(key=lambda r: tuple(_sortable(r[c]) for c in table.primary_key))
+    return rows
 
 
 def _sortable(value):
@@ -476,7 +588,8 @@ def datapackage(version: str, date: str, data) -> dict:
         "title": TITLE,
         "description": (
             "The published records of the WPS Portal: partners, programmes, activities, case "
-            "studies, approaches, lessons, and the citations that support each of them. " + str(LICENCE_SCOPE)
+            "studies, approaches, lessons, the citations that support each of them, and the "
+            "translations of their texts with each one's status. " + str(LICENCE_SCOPE)
         ),
         "version": version,
         "created": f"{date}T00:00:00Z",

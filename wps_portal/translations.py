@@ -138,6 +138,16 @@ def translated(instance, field: str, code: str | None = None) -> TranslatedText:
     return TranslatedText(text, asked, instance.status_of(field, asked), asked)
 
 
+def status_in(statuses: dict | None, field: str, code: str, text: str | None) -> str:
+    """The status of a translation ``text`` of ``field`` into ``code``, given a record's
+    ``translation_status``: missing when the text is empty, else as recorded, machine-assisted
+    when nothing is recorded (a reader is never told more than is known)."""
+    if not (text or "").strip():
+        return MISSING
+    status = (statuses or {}).get(code, {}).get(field)
+    return status if status in languages.STATUSES else languages.MACHINE_ASSISTED
+
+
 class TranslatedContent(models.Model):
     """A record whose texts are translated per field and language (see the module docstring)."""
 
@@ -155,12 +165,8 @@ class TranslatedContent(models.Model):
         abstract = True
 
     def status_of(self, field: str, code: str) -> str:
-        """The status of the translation of ``field`` into ``code``: missing when it is empty, else
-        as recorded, machine-assisted when nothing is recorded."""
-        if not (getattr(self, column(field, code), "") or "").strip():
-            return MISSING
-        status = (self.translation_status or {}).get(code, {}).get(field)
-        return status if status in languages.STATUSES else languages.MACHINE_ASSISTED
+        """The status of the translation of ``field`` into ``code`` (:func:`status_in`)."""
+        return status_in(self.translation_status, field, code, getattr(self, column(field, code), ""))
 
     def set_status(self, code: str, field: str, status: str | None) -> None:
         statuses = {lang: dict(fields) for lang, fields in (self.translation_status or {}).items()}
