@@ -299,3 +299,54 @@ def test_facets_of_english_only_records_are_marked_english_and_so_is_their_activ
     english = client.get(f"/activities/?programme={programme.slug}").content.decode()
     assert set(facet_labels(english, "programme").values()) == {'<span class="facet-label">'}
 
+
+@pytest.mark.parametrize(
+    ("code", "forms"),
+    [
+        (
+            "en",
+            {"one": "%(left)s / %(limit)s character left", "other": "%(left)s / %(limit)s characters left"},
+        ),
+        (
+            "sq",
+            {
+                "one": "Ka mbetur %(left)s karakter nga %(limit)s",
+                "other": "Kanë mbetur %(left)s karaktere nga %(limit)s",
+            },
+        ),
+        (
+            "sr",
+            {
+                "one": "Преостао је %(left)s знак од %(limit)s",
+                "few": "Преостала су %(left)s знака од %(limit)s",
+                "other": "Преостало је %(left)s знакова од %(limit)s",
+            },
+        ),
+        (
+            "sr-latn",
+            {
+                "one": "Preostao je %(left)s znak od %(limit)s",
+                "few": "Preostala su %(left)s znaka od %(limit)s",
+                "other": "Preostalo je %(left)s znakova od %(limit)s",
+            },
+        ),
+        (
+            "bs",
+            {
+                "one": "Preostao je %(left)s znak od %(limit)s",
+                "few": "Preostala su %(left)s znaka od %(limit)s",
+                "other": "Preostalo je %(left)s znakova od %(limit)s",
+            },
+        ),
+    ],
+)
+def test_the_excerpt_counter_gets_its_words_in_each_plural_form_of_the_language(code, forms):
+    import json
+    from html import unescape
+
+    from wps_portal.forms import ExcerptWidget
+
+    with translation.override(code):
+        html = ExcerptWidget().render("excerpt", "")
+    counter = json.loads(unescape(re.search(r'data-char-counter="([^"]*)"', html).group(1)))
+    assert counter == {"language": code, "forms": forms}
