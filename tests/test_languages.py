@@ -300,6 +300,21 @@ def test_facets_of_english_only_records_are_marked_english_and_so_is_their_activ
     assert set(facet_labels(english, "programme").values()) == {'<span class="facet-label">'}
 
 
+def test_programme_phase_and_area_names_are_marked_english_on_other_language_pages(client):
+    from activities.models import Activity
+
+    activity = Activity.objects.published().exclude(programme=None).exclude(phase=None).first()
+    programme, phase = activity.programme, activity.phase
+    page = client.get(f"/bs/programmes/{programme.slug}/").content.decode()
+    assert f'<h1 id="record-title"><span lang="en">{programme.name}</span>' in page
+    assert f'<h3><span lang="en">{phase.name}</span>' in page
+    detail = client.get(f"/sq/activities/{activity.slug}/").content.decode()
+    assert f'lang="en">{phase.name}</a>' in detail
+    card = f'<p class="meta small" lang="en">{programme}'
+    assert card in client.get(f"/sr/activities/?programme={programme.slug}").content.decode()
+    assert card not in client.get(f"/activities/?programme={programme.slug}").content.decode()
+
+
 @pytest.mark.parametrize(
     ("code", "forms"),
     [
