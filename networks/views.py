@@ -70,8 +70,8 @@ class NetworkView(FilteredListView):
             ranges=[filterset.form[name] for name in ("year_from", "year_to")],
             hidden_filters=[(k, v) for k, v in hidden_filters(filterset, query) if k != "link"],
             active_filters=[
-                (label, EDGE_KINDS.get(value, value) if label == link_label else value, rest)
-                for label, value, rest in active_filters(filterset, query, facets)
+                (label, EDGE_KINDS.get(value, value) if label == link_label else value, rest, language)
+                for label, value, rest, language in active_filters(filterset, query, facets)
             ],
             link_choices=[(k, label, k in chosen_links) for k, label in EDGE_KINDS.items()],
             link_label=link_label,

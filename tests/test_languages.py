@@ -7,6 +7,7 @@ and API behave the same for any language offered. The last tests read the commit
 
 import datetime
 import gettext
+import re
 
 import polib
 import pytest
@@ -255,3 +256,112 @@ def test_english_only_record_text_is_marked_english_on_other_language_pages(clie
     english = client.get(f"/activities/{activity.slug}/").content.decode()
     assert 'lang="en">' not in english.split("<body")[1]  # the page is English: nothing to mark
     assert '<p class="summary" lang="en">' in client.get("/sq/partners/").content.decode()
+
+
+def facet_labels(html: str, name: str) -> dict[str, str]:
+    """{value: the label's opening tag} of the facet ``name`` on a list page."""
+    found = re.findall(
+        rf'name="{name}" value="([^"]+)"[^>]*> (<span class="facet-label"[^>]*>)',
+        html,
+    )
+    return dict(found)
+
+
+def test_a_facet_label_shown_in_english_for_want_of_a_translation_is_marked_english(client):
+    from casestudies.models import Approach
+
+    untranslated, translated_one = (
+        Approach.objects.published().filter(case_studies__isnull=False).distinct()[:2]
+    )
+    untranslated.title_sq = ""
+    untranslated.save()
+    html = client.get("/sq/case-studies/").content.decode()
+    labels = facet_labels(html, "approach")
+    assert labels[untranslated.slug] == '<span class="facet-label" lang="en">'
+    assert labels[translated_one.slug] == '<span class="facet-label">'  # Albanian, the page's
+    assert f'<span class="facet-label" lang="en">{untranslated.title_en}</span>' in html
+    # and the facet's vocabulary labels, from the catalogue, are in the page's language
+    assert set(facet_labels(html, "section").values()) == {'<span class="facet-label">'}
+    english = client.get("/case-studies/").content.decode()
+    assert set(facet_labels(english, "approach").values()) == {'<span class="facet-label">'}
+
+
+def test_facets_of_english_only_records_are_marked_english_and_so_is_their_active_filter(client):
+    from activities.models import Activity
+
+    programme = Activity.objects.published().exclude(programme=None).first().programme
+    html = client.get(f"/sr/activities/?programme={programme.slug}").content.decode()
+    assert facet_labels(html, "programme")[programme.slug] == '<span class="facet-label" lang="en">'
+    assert set(facet_labels(html, "type").values()) == {'<span class="facet-label">'}  # translated
+    assert set(facet_labels(html, "country").values()) == {'<span class="facet-label">'}  # CLDR
+    chip = html.split('class="active-filters"')[1].split("</ul>")[0]
+    assert f'<span lang="en">{programme.short_name}</span>' in chip
+    english = client.get(f"/activities/?programme={programme.slug}").content.decode()
+    assert set(facet_labels(english, "programme").values()) == {'<span class="facet-label">'}
+
+
+def test_programme_phase_and_area_names_are_marked_english_on_other_language_pages(client):
+    from activities.models import Activity
+
+    activity = Activity.objects.published().exclude(programme=None).exclude(phase=None).first()
+    programme, phase = activity.programme, activity.phase
+    page = client.get(f"/bs/programmes/{programme.slug}/").content.decode()
+    assert f'<h1 id="record-title"><span lang="en">{programme.name}</span>' in page
+    assert f'<h3><span lang="en">{phase.name}</span>' in page
+    detail = client.get(f"/sq/activities/{activity.slug}/").content.decode()
+    assert f'lang="en">{phase.name}</a>' in detail
+    card = f'<p class="meta small" lang="en">{programme}'
+    assert card in client.get(f"/sr/activities/?programme={programme.slug}").content.decode()
+    assert card not in client.get(f"/activities/?programme={programme.slug}").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("code", "forms"),
+    [
+        (
+            "en",
+            {"one": "%(left)s / %(limit)s character left", "other": "%(left)s / %(limit)s characters left"},
+        ),
+        (
+            "sq",
+            {
+                "one": "Ka mbetur %(left)s karakter nga %(limit)s",
+                "other": "Kanë mbetur %(left)s karaktere nga %(limit)s",
+            },
+        ),
+        (
+            "sr",
+            {
+                "one": "Преостао је %(left)s знак од %(limit)s",
+                "few": "Преостала су %(left)s знака од %(limit)s",
+                "other": "Преостало је %(left)s знакова од %(limit)s",
+            },
+        ),
+        (
+            "sr-latn",
+            {
+                "one": "Preostao je %(left)s znak od %(limit)s",
+                "few": "Preostala su %(left)s znaka od %(limit)s",
+                "other": "Preostalo je %(left)s znakova od %(limit)s",
+            },
+        ),
+        (
+            "bs",
+            {
+                "one": "Preostao je %(left)s znak od %(limit)s",
+                "few": "Preostala su %(left)s znaka od %(limit)s",
+                "other": "Preostalo je %(left)s znakova od %(limit)s",
+            },
+        ),
+    ],
+)
+def test_the_excerpt_counter_gets_its_words_in_each_plural_form_of_the_language(code, forms):
+    import json
+    from html import unescape
+
+    from wps_portal.forms import ExcerptWidget
+
+    with translation.override(code):
+        html = ExcerptWidget().render("excerpt", "")
+    counter = json.loads(unescape(re.search(r'data-char-counter="([^"]*)"', html).group(1)))
+    assert counter == {"language": code, "forms": forms}

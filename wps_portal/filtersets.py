@@ -25,14 +25,16 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.utils import pretty_name
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .i18n import interpolate_lazy, literal
+from .languages import SOURCE_LANGUAGE
 from .models import SourceDocument, public_records, published_q
 from .places import country_name
 from .search import terms
-from .translations import translated_labels
+from .translations import content_language, translated_labels
 
 SEARCH_PARAMS = ("q", "search")
 ORDERING_PARAMS = ("sort", "ordering")
@@ -53,7 +55,8 @@ class Facet:
     limit: int = 50
     through: tuple[str, ...] = ()  # relations off the value's path whose records must be published
     # [(value, stored label), …] -> {value: label in the reader's language} for all of a facet's
-    # values at once (a country's local name; a translated title, in one query)
+    # values at once (a country's local name; a translated title, in one query); a value it leaves
+    # out keeps its stored English label, marked as English
     localise: Callable[[list[tuple]], dict] | None = None
 
 
@@ -64,7 +67,9 @@ def country_facet(path: str, **kwargs) -> Facet:
 
 
 def _country_names(rows) -> dict:
-    return {code: country_name(code, english) for code, english in rows}
+    # Only the countries CLDR names in the reader's language: the others keep the record's English
+    # name, marked as English.
+    return {code: name for code, _english in rows if (name := country_name(code, None))}
 
 
 def translated_facet(path: str, model, field: str = "title", key: str = "slug", **kwargs) -> Facet:
@@ -82,6 +87,10 @@ class FacetValue:
     label: str
     count: int
     selected: bool
+    # The label's language when it is not the page's: English, for a label with no translation
+    # in the reader's language (a programme's name, an approach not yet translated). None when the
+    # label is in the page's language.
+    language: str | None = None
 
 
 def crosses_many(model, path: str) -> bool:
@@ -281,13 +290,19 @@ class BaseFilterSet(django_filters.FilterSet):
         return result
 
     def _facet_values(self, counts) -> dict[str, list[FacetValue]]:
+        english_page = content_language() == SOURCE_LANGUAGE
         result = {}
         for name, facet in self.facets.items():
             if name not in counts:
                 continue
             labels = dict(facet.choices or ())
+            # A vocabulary's labels are messages of the catalogues (complete in every language
+            # offered); a stored label (a programme's name) is the record's English text.
+            translated = {value for value, label in labels.items() if isinstance(label, Promise)}
             if facet.localise:
-                labels.update(facet.localise([(value, label) for value, label, _n in counts[name]]))
+                localised = facet.localise([(value, label) for value, label, _n in counts[name]])
+                labels.update(localised)
+                translated.update(localised)
             selected = self.selected_values(name)
             result[name] = [
                 FacetValue(
@@ -295,6 +310,7 @@ class BaseFilterSet(django_filters.FilterSet):
                     label=str(labels.get(value, label)),
                     count=count,
                     selected=str(value) in selected,
+                    language=None if english_page or value in translated else SOURCE_LANGUAGE,
                 )
                 for value, label, count in counts[name]
             ]

@@ -3,15 +3,17 @@ reason, and the excerpt's length limit."""
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import get_language, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from . import services
 from .choices import DatePrecision
 from .dates import iso_partial, parse_partial_date
-from .i18n import interpolate_lazy
+from .i18n import interpolate_lazy, plural_forms
 from .models import EXCERPT_MAX_LENGTH
 
 REASON_FIELD = "change_reason"
@@ -129,11 +131,25 @@ class CurationForm(StatusRuleForm):
 
 class ExcerptWidget(forms.Textarea):
     """A textarea that will not take more than the excerpt limit, with a live count of what is left
-    (static/js/char-counter.js; without the script the browser still stops at the limit)."""
+    (static/js/char-counter.js; without the script the browser still stops at the limit). The
+    count's words come from the catalogues, in each plural form of the page's language
+    (``data-char-counter``: its language and {plural category: message})."""
 
     def __init__(self, attrs=None):
-        defaults = {"maxlength": EXCERPT_MAX_LENGTH, "rows": 3, "cols": 60, "data-char-counter": ""}
+        defaults = {"maxlength": EXCERPT_MAX_LENGTH, "rows": 3, "cols": 60}
         super().__init__({**defaults, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        counter = {
+            "language": get_language(),
+            "forms": plural_forms(
+                lambda n: ngettext(
+                    "%(left)s / %(limit)s character left", "%(left)s / %(limit)s characters left", n
+                )
+            ),
+        }
+        attrs = {**(attrs or {}), "data-char-counter": json.dumps(counter, ensure_ascii=False)}
+        return super().get_context(name, value, attrs)
 
     class Media:
         js = ["js/char-counter.js"]

@@ -4,6 +4,7 @@ Which languages exist is defined in ``wps_portal.languages`` (and ``settings.LAN
 it); this module only applies that choice.
 """
 
+from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
@@ -29,6 +30,25 @@ def literal(text: str) -> str:
     """``text`` as a value inside a message that is interpolated again (``%`` doubled): a form
     error filled in here with what is allowed, and later by Django with ``%(value)s``."""
     return str(text).replace("%", "%%")
+
+
+def plural_forms(message, counts=range(1000)) -> dict[str, str]:
+    """A message with a count, for a script: {CLDR plural category ("one", "few", "other"): the
+    catalogue's form} in the active language, each category filled with ``message(n)`` for the
+    first count ``n`` of it. The script picks the form with ``Intl.PluralRules`` (gettext's plural
+    formula would need eval, which the Content-Security-Policy forbids). ``message`` is
+    ``lambda n: ngettext("…", "…", n)``, so makemessages extracts both forms."""
+    try:
+        rule = Locale.parse(translation.to_locale(translation.get_language() or "en")).plural_form
+    except (UnknownLocaleError, ValueError):
+        rule = Locale("en").plural_form
+    categories = rule.tags | {"other"}
+    forms = {}
+    for n in counts:
+        forms.setdefault(rule(n), message(n))
+        if len(forms) == len(categories):
+            break
+    return forms
 
 
 class LanguageMiddleware(LocaleMiddleware):

@@ -16,7 +16,7 @@ from django.utils import translation
 from .languages import SOURCE_LANGUAGE
 
 
-def country_name(code: str, english: str) -> str:
+def country_name(code: str, english: str | None) -> str | None:
     """The country ``code``'s name in the active language; ``english`` (the record's) in English
     or where CLDR has no name for it."""
     language = translation.get_language()

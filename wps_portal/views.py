@@ -245,6 +245,8 @@ def facet_panel(filterset, query: QueryDict):
 
 
 class _Missing:
+    language = None  # the value itself (a slug, a code): no language to mark
+
     def __init__(self, value):
         self.value = self.label = value
         self.count = 0
@@ -264,8 +266,9 @@ def hidden_filters(filterset, query: QueryDict):
 
 
 def active_filters(filterset, query: QueryDict, facets):
-    """[(filter label, value label, query string without it)] for the "remove" links."""
-    labels = {name: {v.value: v.label for v in [*shown, *more]} for name, _l, shown, more in facets}
+    """[(filter label, value label, query string without it, the value label's language when it
+    is not the page's)] for the "remove" links."""
+    labels = {name: {v.value: v for v in [*shown, *more]} for name, _l, shown, more in facets}
     result = []
     for name in query:
         if name not in filterset.filters or name in ORDERING_PARAMS:
@@ -274,8 +277,9 @@ def active_filters(filterset, query: QueryDict, facets):
             rest = query.copy()
             rest.setlist(name, [v for v in query.getlist(name) if v != value])
             rest.pop(PAGE_PARAM, None)
-            label = labels.get(name, {}).get(value, value)
-            result.append((filterset.filters[name].label, label, rest.urlencode()))
+            shown = labels.get(name, {}).get(value)
+            label, language = (shown.label, shown.language) if shown else (value, None)
+            result.append((filterset.filters[name].label, label, rest.urlencode(), language))
     return result
 
 
