@@ -188,3 +188,40 @@ def test_partner_pages_share_one_network_until_a_write(client, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         services.update(Partner.objects.filter(slug=linked[0]), status=Status.DRAFT)
     assert linked[0] not in ego_nodes(client, hub)  # the write made a new network
+
+
+def test_a_search_ranks_once_until_the_index_changes(client, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from partners.models import Partner
+
+    def search(q, page=1):
+        with CaptureQueriesContext(connection) as queries:
+            body = APIClient().get("/api/v1/partners/", {"q": q, "page": page}).json()
+        full_text = sum(1 for x in queries.captured_queries if "MATCH" in x["sql"] or "@@" in x["sql"])
+        return [p["slug"] for p in body["results"]], full_text
+
+    assert search("women")[1] == 1
+    assert search("women", page=2)[1] == 0  # the next page of the same search: ranked once
+    assert search("qwzxy") == ([], 1)
+    assert search("qwzxy") == ([], 0)  # "no match" is cached too
+    # A curator's rename through the write path: the cached "no match" is stale.
+    first = Partner.objects.published().order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update(Partner.objects.filter(pk=first.pk), name="Qwzxy Foundation")
+    assert search("qwzxy") == ([first.slug], 1)
+
+
+def test_a_refresh_of_the_search_index_makes_cached_rankings_stale(django_capture_on_commit_callbacks):
+    from partners.models import Partner
+    from wps_portal.search import engine
+    from wps_portal.search.index import refresh_search_text
+
+    assert engine.ranking(Partner, "qwzxy") == []
+    partner = Partner.objects.published().order_by("pk").first()
+    Partner.objects.filter(pk=partner.pk).update(name="Qwzxy Trust")  # no signal, no hook
+    assert engine.ranking(Partner, "qwzxy") == []  # the index does not know yet
+    with django_capture_on_commit_callbacks(execute=True):
+        refresh_search_text([Partner], pks=[partner.pk])
+    assert engine.ranking(Partner, "qwzxy") == [partner.pk]

@@ -86,6 +86,11 @@ def _after_commit() -> None:
     transaction.on_commit(bump, robust=True)
 
 
+def changed() -> None:
+    """A write that no signal reports (bulk SQL, the search index): stale once it commits."""
+    _after_commit()
+
+
 def _is_portal_model(sender) -> bool:
     meta = getattr(sender, "_meta", None)
     return meta is not None and meta.app_label in PORTAL_APPS

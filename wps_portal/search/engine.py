@@ -403,7 +403,17 @@ def id_set(ids: list[int]):
 
 
 def ranking(model, query: str) -> list[int] | None:
-    """The ids of ``model``'s records matching ``query``, best first (None: nothing to search)."""
+    """The ids of ``model``'s records matching ``query``, best first (None: nothing to search).
+
+    Kept in the shared cache in the registry's generation (``wps_portal.cache``: every write,
+    the index's own included, makes it stale): the next page of the same search, its CSV and
+    its facet counts rank once, not once per request."""
+    from .. import cache
+
+    return cache.cached(("search ranking", model._meta.label, query), lambda: _ranking(model, query))
+
+
+def _ranking(model, query: str) -> list[int] | None:
     outcome = run(query, kinds=[model], restrict=False)
     if not outcome.parsed:
         return None

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.db.models.constants import LOOKUP_SEP
 
+from .. import cache
 from .text import fold, index_tokens
 
 WEIGHTS = ("A", "B", "C", "D")
@@ -146,6 +147,8 @@ def refresh_search_text(models=None, pks=None) -> int:
                 orphans, _ = entries.exclude(object_id__in=model._default_manager.values("pk")).delete()
                 changed += orphans
     rebuild_vocabulary()
+    if changed:
+        cache.changed()  # cached rankings read the index
     return changed
 
 
