@@ -225,3 +225,19 @@ def test_a_refresh_of_the_search_index_makes_cached_rankings_stale(django_captur
     with django_capture_on_commit_callbacks(execute=True):
         refresh_search_text([Partner], pks=[partner.pk])
     assert engine.ranking(Partner, "qwzxy") == [partner.pk]
+
+
+def test_the_home_counts_are_cached_until_a_write(client, django_capture_on_commit_callbacks):
+    def activities_count():
+        counts = client.get(reverse("home")).context["counts"]
+        return next(n for n, _noun, url in counts if url == "activities:list")
+
+    before = activities_count()
+    activity = a_published_activity()
+    Activity.objects.filter(pk=activity.pk).update(status=Status.DRAFT)  # no signal, no hook
+    assert activities_count() == before  # from the cache
+    activity.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update(Activity.objects.filter(pk=activity.pk), status=Status.PUBLISHED)
+        Activity.objects.filter(pk=activity.pk).update(status=Status.DRAFT)
+    assert activities_count() == before - 1
