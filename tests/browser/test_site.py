@@ -55,8 +55,9 @@ def result_count(page) -> int:
 
 def test_search_from_the_home_page_finds_a_partner_without_diacritics(page, site):
     page.goto(site + "/")
-    page.get_by_role("searchbox", name="Search partners, activities, case studies and lessons").fill("kosovo womens network")
-    page.get_by_role("searchbox", name="Search partners, activities, case studies and lessons").press("Enter")
+    box = page.get_by_role("searchbox", name="Search partners, activities, case studies and lessons")
+    box.fill("kosovo womens network")
+    box.press("Enter")
     page.wait_for_url(re.compile(r"/search/\?q="))
     assert "results for" in page.locator("h2.result-count").inner_text()
     page.locator(".search-results .search-hit a").first.click()
