@@ -298,7 +298,7 @@ def prepare(args):
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "load_corpus")
         seeded = subprocess.run(
-            [PY, "-c", "from wps_portal import synthetic; print(synthetic.existing())"],
+            [PY, "manage.py", "shell", "-c", "from wps_portal import synthetic; print(synthetic.existing())"],
             cwd=ROOT, env={**env, "DEBUG": "1", "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
             check=False,
         ).stdout  # fmt: skip

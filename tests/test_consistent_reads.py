@@ -165,3 +165,35 @@ def test_list_totals_agree_with_rows_and_facets_while_records_flip():
         stop.set()
         writer.join(timeout=60)
     assert disagreements == []
+
+
+def test_a_read_request_uses_counts_cached_under_its_snapshots_generation_and_any_write_moves_it():
+    """Counts are cached on PostgreSQL too: under the generation the request's snapshot reads in the
+    database, which a trigger moves in any writing transaction (here a bulk update, no signal)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from wps_portal.cache import DB_GENERATION_TABLE
+
+    writer = Writer()
+
+    def look():
+        client = Client()
+        with CaptureQueriesContext(connection) as queries:
+            total = client.get("/api/v1/partners/").json()["count"]
+        counted = sum(1 for q in queries.captured_queries if q["sql"].upper().startswith("SELECT COUNT"))
+        return total, counted
+
+    def generation():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT n FROM {DB_GENERATION_TABLE}")
+            return cursor.fetchone()[0]
+
+    try:
+        first, second = in_own_thread(look), in_own_thread(look)
+        assert first[1] == 1 and second == (first[0], 0)  # counted once, then from the cache
+        before = in_own_thread(generation)
+        writer.commit_now()  # Partner.objects.filter(…).update(…): no signal, no services hook
+        assert in_own_thread(generation) == before + 1
+        assert in_own_thread(look) == (first[0] - 1, 1)  # the cached count is not reused
+    finally:
+        writer.restore()

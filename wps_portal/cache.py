@@ -10,7 +10,8 @@ own), with no list of keys to keep. Writes reach :func:`bump` by two paths:
   of the portal's models (admin inlines, a shell, a data migration).
 
 Both run when the transaction commits, so a reader never caches a count of uncommitted rows under
-the new generation. With Redis as the cache (``REDIS_URL``) every worker and command shares the
+the new generation. A request that reads one snapshot (PostgreSQL) keys its values on a generation
+kept in the database instead, moved by triggers in the writing transaction (see below). With Redis as the cache (``REDIS_URL``) every worker and command shares the
 generation; with the default per-process memory cache, a write in another process shows once
 entries expire (``COUNT_CACHE_SECONDS``, default 300).
 """
@@ -20,12 +21,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connections, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.functional import cached_property
 
 GENERATION_KEY = "wps:generation"
@@ -57,19 +59,91 @@ def key(*parts) -> str:
     return f"wps:{generation()}:{digest}"
 
 
+def snapshot_connection():
+    """The connection this request reads one snapshot on (REPEATABLE READ on PostgreSQL: see
+    ``wps_portal.security.ConsistentReadMiddleware``), or None."""
+    return next(
+        (c for c in connections.all(initialized_only=True) if getattr(c, "wps_snapshot", False)), None
+    )
+
+
 def in_snapshot() -> bool:
-    """Whether this request reads one snapshot (REPEATABLE READ on PostgreSQL: see
-    ``wps_portal.security.ConsistentReadMiddleware``). A count cached by another request may come
-    from another snapshot, so such a request neither reads nor writes the cache: the generation
-    lives in the cache, outside the database's snapshots, and cannot tell them apart."""
-    return any(getattr(c, "wps_snapshot", False) for c in connections.all(initialized_only=True))
+    return snapshot_connection() is not None
+
+
+# -- the generation inside PostgreSQL, for requests that read one snapshot ----------------------
+#
+# A count cached by a request that read another snapshot may not agree with this one's rows, and
+# the generation in the cache cannot tell snapshots apart. So PostgreSQL keeps a generation of its
+# own, in a one-row table that a statement-level trigger on every table of the portal's models
+# moves inside the writing transaction (raw SQL and bulk updates included): two snapshots that read
+# the same generation saw the same writes, and a value cached under it is right for both.
+
+DB_GENERATION_TABLE = "wps_cache_generation"
+DB_GENERATION_FUNCTION = "wps_cache_generation_bump"
+
+
+def db_generation(connection) -> int | None:
+    """The database's generation as this snapshot sees it (read once per snapshot), or None."""
+    value = getattr(connection, "wps_db_generation", None)
+    if value is None:
+        with connection.cursor() as cursor:  # the table is made by every migrate (below)
+            cursor.execute(f"SELECT n FROM {DB_GENERATION_TABLE} WHERE id = 1")
+            row = cursor.fetchone()
+        value = connection.wps_db_generation = row[0] if row else None
+    return value
+
+
+def install_db_generation(using: str = DEFAULT_DB_ALIAS, **_kwargs) -> None:
+    """Create the generation table and a trigger on each table of the portal's models (after every
+    ``migrate``: a new model's table gets its trigger with no migration written for it)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    tables = sorted(
+        {
+            model._meta.db_table
+            for config in apps.get_app_configs()
+            if config.label in PORTAL_APPS
+            for model in config.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy
+        }
+        & set(connection.introspection.table_names())
+    )
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {DB_GENERATION_TABLE} (id integer PRIMARY KEY, n bigint NOT NULL)"
+        )
+        cursor.execute(f"INSERT INTO {DB_GENERATION_TABLE} VALUES (1, 1) ON CONFLICT (id) DO NOTHING")
+        # Once per transaction, however many statements it runs (a load writes thousands).
+        cursor.execute(
+            f"CREATE OR REPLACE FUNCTION {DB_GENERATION_FUNCTION}() RETURNS trigger AS $$ BEGIN "
+            "IF current_setting('wps.generation_bumped', true) IS DISTINCT FROM txid_current()::text THEN "
+            f"UPDATE {DB_GENERATION_TABLE} SET n = n + 1 WHERE id = 1; "
+            "PERFORM set_config('wps.generation_bumped', txid_current()::text, true); "
+            "END IF; RETURN NULL; END $$ LANGUAGE plpgsql"
+        )
+        for table in tables:
+            name = connection.ops.quote_name(f"{table}_wps_generation"[:63])
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {connection.ops.quote_name(table)}")
+            cursor.execute(
+                f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
+                f"{connection.ops.quote_name(table)} FOR EACH STATEMENT EXECUTE FUNCTION {DB_GENERATION_FUNCTION}()"
+            )
 
 
 def cached(parts: tuple, compute: Callable[[], object]):
-    """``compute()``, or the value cached for ``parts`` in the current generation."""
-    if in_snapshot():
-        return compute()
-    cache_key = key(*parts)
+    """``compute()``, or the value cached for ``parts`` in the current generation: the cache's,
+    or, for a request reading one snapshot, the database's as that snapshot sees it."""
+    snapshot = snapshot_connection()
+    if snapshot is not None:
+        generation_seen = db_generation(snapshot)
+        if generation_seen is None:
+            return compute()
+        digest = hashlib.sha1(repr(parts).encode()).hexdigest()
+        cache_key = f"wps:db{generation_seen}:{digest}"
+    else:
+        cache_key = key(*parts)
     value = cache.get(cache_key)
     if value is None:
         value = compute()
@@ -108,6 +182,7 @@ def connect() -> None:
     from . import services
 
     services.on_write(lambda written: bump())  # services already defers its hooks to the commit
+    post_migrate.connect(install_db_generation, dispatch_uid="wps_cache_db_generation")
     post_save.connect(_on_signal, dispatch_uid="wps_cache_post_save")
     post_delete.connect(_on_signal, dispatch_uid="wps_cache_post_delete")
     m2m_changed.connect(_on_signal, dispatch_uid="wps_cache_m2m_changed")

@@ -183,9 +183,11 @@ class ConsistentReadMiddleware:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 # Counts cached by other requests may come from another snapshot: this request
-                # computes its own (wps_portal.cache.cached), so its counts agree with its rows.
+                # reads those cached under the generation its snapshot sees in the database
+                # (wps_portal.cache.cached), so its counts agree with its rows.
                 connection.wps_snapshot = True
                 stack.callback(setattr, connection, "wps_snapshot", False)
+                stack.callback(setattr, connection, "wps_db_generation", None)
             response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True, using=alias)
