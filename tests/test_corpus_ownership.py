@@ -192,6 +192,26 @@ def test_a_record_a_curator_added_is_reported_as_in_the_database_only(mini_corpu
     assert Partner.objects.filter(slug="added-by-curator").exists()
 
 
+def test_a_report_of_many_records_names_some_and_counts_the_rest(mini_corpus):  # noqa: F811
+    """A registry seeded with thousands of records gets a report of a few lines, not megabytes."""
+    from wps_portal.corpus import REPORT_RECORDS, REPORT_ROWS
+
+    load_corpus(mini_corpus)
+    partner = Partner.objects.get(slug="test-member-ngo")
+    with services.writing(services.Via.ADMIN):
+        for n in range(REPORT_RECORDS + 7):
+            services.save(Partner(slug=f"added-{n:03d}", name=f"Added {n}", kind="ngo", scope="local"))
+        for n in range(REPORT_ROWS + 3):
+            services.save(Alias(partner=partner, name=f"Alias {n:02d}", kind="local"))
+    lines = str(load_corpus(mini_corpus)).splitlines()
+    start = lines.index("In the database only (added by curators; `export_corpus` writes them out):")
+    listed = [line for line in lines[start + 1 :] if line.startswith("  partner added-")]
+    assert len(listed) == REPORT_RECORDS
+    assert "  … and 7 more" in lines
+    aliases = next(line for line in lines if line.startswith("  partner test-member-ngo: aliases"))
+    assert aliases.count("database only:") == REPORT_ROWS and aliases.endswith("… and 3 more)")
+
+
 @pytest.mark.parametrize(
     "record, field, message",
     [

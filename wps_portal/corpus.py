@@ -800,6 +800,20 @@ def _row_label(row) -> str:
     return _short(row, 50)
 
 
+# A report names at most this many rows of one field, and this many records of one section: a
+# database seeded with 200,000 activities is a few lines, not megabytes (export_corpus has them all).
+REPORT_ROWS = 10
+REPORT_RECORDS = 50
+
+
+def _more(count: int) -> str:
+    return ngettext("… and %(count)d more", "… and %(count)d more", count) % {"count": count}
+
+
+def _at_most(items: list, limit: int) -> list:
+    return items if len(items) <= limit else [*items[:limit], _more(len(items) - limit)]
+
+
 def describe_difference(database, fixtures) -> str:
     if isinstance(database, list) and isinstance(fixtures, list):
         dump = lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False)  # noqa: E731
@@ -807,7 +821,7 @@ def describe_difference(database, fixtures) -> str:
         in_database = {dump(r) for r in database}
         parts = [f"database only: {_row_label(r)}" for r in database if dump(r) not in in_fixtures]
         parts += [f"fixtures only: {_row_label(r)}" for r in fixtures if dump(r) not in in_database]
-        return "; ".join(parts) or "same rows, different order"
+        return "; ".join(_at_most(parts, REPORT_ROWS)) or "same rows, different order"
     if isinstance(database, str) and isinstance(fixtures, str):
         database, fixtures = _where_texts_differ(database, fixtures)
     return f"database {_short(database)}, fixtures {_short(fixtures)}"
@@ -883,7 +897,12 @@ class LoadReport:
         def section(title: str, items: list) -> None:
             if items:
                 out.append(title)
-                out.extend(f"  {item if isinstance(item, str) else item.describe()}" for item in items)
+                shown = [
+                    item if isinstance(item, str) else item.describe() for item in items[:REPORT_RECORDS]
+                ]
+                if len(items) > REPORT_RECORDS:
+                    shown.append(_more(len(items) - REPORT_RECORDS))
+                out.extend(f"  {line}" for line in shown)
 
         section(_("Created:"), self.created_records)
         section(
