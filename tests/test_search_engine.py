@@ -222,7 +222,7 @@ def benchmark_queries():
 
 def test_the_database_finds_exactly_the_records_the_matching_rule_gives():
     """Both databases are held to one rule (a term's alternative occurs as consecutive tokens of one
-    column), computed here in Python over every public entry: if SQLite and PostgreSQL each agree
+    column; the terms asked for are engine.drivers), computed here in Python over every public entry: if SQLite and PostgreSQL each agree
     with it on the benchmark's queries, they agree with each other (CI also compares them directly:
     scripts/ci-search-benchmark)."""
     from wps_portal.models import SearchEntry
@@ -247,10 +247,12 @@ def test_the_database_finds_exactly_the_records_the_matching_rule_gives():
         resolve(parsed, engine.Outcome(parsed))
         terms = [t for t in parsed.terms if t.alternatives]
         check = Flags(terms, _whole_phrase(terms) or terms[0])
+        asked = [i for i, t in enumerate(terms) if any(t is d for d in engine.drivers(terms))]
         expected = set()
         for app_label, model_name, (pk, *columns) in entries:
             model = apps.get_model(app_label, model_name)
-            if (model, pk) in public and any(check(*columns)[0:-1:3]):
+            anywhere = check(*columns)[0:-1:3]
+            if (model, pk) in public and any(anywhere[i] for i in asked):
                 expected.add((ContentType.objects.get_for_model(model).pk, pk))
         found = {(row[1], row[2]) for row in match(parsed, indexed_models())}
         assert found == expected, query
@@ -285,3 +287,34 @@ def test_stemming_is_safe_in_the_threads_of_a_worker():
     finally:
         sys.setswitchinterval(interval)
     assert not errors and all(r == expected for r in results) and len(results) == 8
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "What is the association of women police officers in Kosovo?",
+        "women network kosovo serbia",
+        'women "action plan" kosovo',
+        "gender training police -judges",
+        "How many police officers attended the gender courses in 2010?",
+    ],
+)
+def test_asking_the_database_for_the_rarest_words_only_finds_the_same_records(query, monkeypatch):
+    import math
+
+    def found(outcome):
+        return [(h.model, h.pk, h.complete, h.coverage) for h in outcome.hits]
+
+    pruned = engine.run(query)
+    with monkeypatch.context() as patched:
+        patched.setattr(engine, "drivers", lambda terms: terms)  # every word, as before
+        everything = engine.run(query)
+    assert found(pruned) and set(found(pruned)) == set(found(everything))
+    live = [t for t in pruned.parsed.terms if t.found]
+    asked = engine.drivers(live)
+    if any(t.quoted for t in live):
+        assert len(asked) == 1 and asked[0].quoted
+    else:
+        assert len(asked) == len(live) - math.ceil(len(live) / 2) + 1
+        commonest = max(live, key=lambda t: t.records)
+        assert len(live) < 3 or commonest not in asked

@@ -240,11 +240,28 @@ class Flags:
         return result
 
 
+def drivers(terms: list[Term]) -> list[Term]:
+    """The terms a record must match one of to match enough of the query (see :func:`run`): of
+    the n words found, a record needs ceil(n/2); one that matches none of the n - ceil(n/2) + 1
+    rarest matches too few of the rest. So the full-text query asks for those only, and never for
+    the word nearly every record holds ("women" at 200,000 records), whose matches would all be
+    read and dropped. Every quoted phrase is needed: the rarest one alone is enough."""
+    live = sorted((t for t in terms if t.found), key=lambda t: getattr(t, "records", 0))
+    if not live:
+        return terms
+    quoted = [t for t in live if t.quoted]
+    if quoted:
+        return quoted[:1]
+    return live[: len(live) - max(1, math.ceil(len(live) / 2)) + 1]
+
+
 def match(parsed: ParsedQuery, kinds, restrict: bool = True) -> list[tuple]:
     """[(entry id, content_type_id, object_id, year, countries, score, flags...)] of every record that
-    matches any term and no excluded one; higher scores are better. See :class:`Flags`."""
+    matches one of the :func:`drivers` and no excluded term; higher scores are better. See
+    :class:`Flags`."""
     entries = "wps_portal_searchentry"
     terms = [t for t in parsed.terms if t.alternatives]
+    needed = drivers(terms)
     phrase = _whole_phrase(terms) or terms[0]
     columns = "e.id, e.content_type_id, e.object_id, e.year, e.countries"
     if connection.vendor == "sqlite":
@@ -257,7 +274,7 @@ def match(parsed: ParsedQuery, kinds, restrict: bool = True) -> list[tuple]:
             f"CROSS JOIN {entries} k INDEXED BY {KIND_INDEX} ON k.id = {FTS_TABLE}.rowid "
             f"CROSS JOIN {entries} e ON e.id = k.id WHERE {FTS_TABLE} MATCH %s AND {where}"
         )
-        args = [" OR ".join(_fts5(t) for t in terms)] + params
+        args = [" OR ".join(_fts5(t) for t in needed)] + params
         if parsed.excluded:
             sql += f" AND k.id NOT IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
             args.append(" OR ".join(_fts5(t) for t in parsed.excluded))
@@ -268,7 +285,7 @@ def match(parsed: ParsedQuery, kinds, restrict: bool = True) -> list[tuple]:
             f"e.a, e.b, e.c, e.d FROM {entries} e "
             f"WHERE e.search_vector @@ to_tsquery('simple', %s) AND {where}"
         )
-        everything = " | ".join(_tsquery(t) for t in terms)
+        everything = " | ".join(_tsquery(t) for t in needed)
         args = [everything, everything] + params
         if parsed.excluded:
             sql += " AND NOT e.search_vector @@ to_tsquery('simple', %s)"
