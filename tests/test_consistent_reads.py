@@ -197,3 +197,34 @@ def test_a_read_request_uses_counts_cached_under_its_snapshots_generation_and_an
         assert in_own_thread(look) == (first[0] - 1, 1)  # the cached count is not reused
     finally:
         writer.restore()
+
+
+def test_writers_take_turns_at_the_generation_and_never_deadlock():
+    """Every writing transaction locks the database's generation before its first row lock (the
+    trigger runs before the statement), so two writers updating the same partners in opposite
+    orders take turns; with the lock taken after the first statement they would deadlock."""
+    import time
+
+    first, second = Partner.objects.published().order_by("pk").values_list("pk", flat=True)[:2]
+    started, errors = threading.Event(), []
+
+    def write(order, wait):
+        try:
+            with transaction.atomic():
+                Partner.objects.filter(pk=order[0]).update(status=Status.PUBLISHED)
+                started.set()
+                time.sleep(wait)
+                Partner.objects.filter(pk=order[1]).update(status=Status.PUBLISHED)
+        except Exception as error:  # a deadlock aborts one of the two
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    a = threading.Thread(target=write, args=((first, second), 0.5))
+    b = threading.Thread(target=write, args=((second, first), 0))
+    a.start()
+    started.wait(timeout=10)
+    b.start()
+    a.join(timeout=30)
+    b.join(timeout=30)
+    assert errors == []

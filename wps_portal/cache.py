@@ -76,7 +76,8 @@ def in_snapshot() -> bool:
 # A count cached by a request that read another snapshot may not agree with this one's rows, and
 # the generation in the cache cannot tell snapshots apart. So PostgreSQL keeps a generation of its
 # own, in a one-row table that a statement-level trigger on every table of the portal's models
-# moves inside the writing transaction (raw SQL and bulk updates included): two snapshots that read
+# moves inside the writing transaction (raw SQL and bulk updates included; see
+# install_db_generation for the lock it takes): two snapshots that read
 # the same generation saw the same writes, and a value cached under it is right for both.
 
 DB_GENERATION_TABLE = "wps_cache_generation"
@@ -94,12 +95,18 @@ def db_generation(connection) -> int | None:
     return value
 
 
-def install_db_generation(using: str = DEFAULT_DB_ALIAS, **_kwargs) -> None:
+def install_db_generation(using: str = DEFAULT_DB_ALIAS, app_config=None, **_kwargs) -> None:
     """Create the generation table and a trigger on each table of the portal's models (after every
-    ``migrate``: a new model's table gets its trigger with no migration written for it)."""
+    ``migrate``: a new model's table gets its trigger with no migration written for it).
+
+    The trigger runs *before* a transaction's first write statement takes any row lock, so every
+    writing transaction locks the generation row first and none can hold a row another waits for
+    while waiting for the generation itself (no deadlock). The price: the portal's writing
+    transactions take turns (a curator's save waits for a running load to commit), which suits a
+    curated registry's few writers."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
-        return
+    if connection.vendor != "postgresql" or (app_config is not None and app_config.label != "wps_portal"):
+        return  # post_migrate is sent once per app, after every app has migrated: once is enough
     tables = sorted(
         {
             model._meta.db_table
@@ -121,13 +128,13 @@ def install_db_generation(using: str = DEFAULT_DB_ALIAS, **_kwargs) -> None:
             "IF current_setting('wps.generation_bumped', true) IS DISTINCT FROM txid_current()::text THEN "
             f"UPDATE {DB_GENERATION_TABLE} SET n = n + 1 WHERE id = 1; "
             "PERFORM set_config('wps.generation_bumped', txid_current()::text, true); "
-            "END IF; RETURN NULL; END $$ LANGUAGE plpgsql"
+            "END IF; RETURN NULL; END $$ LANGUAGE plpgsql"  # a statement trigger's result is ignored
         )
         for table in tables:
             name = connection.ops.quote_name(f"{table}_wps_generation"[:63])
             cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {connection.ops.quote_name(table)}")
             cursor.execute(
-                f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
+                f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
                 f"{connection.ops.quote_name(table)} FOR EACH STATEMENT EXECUTE FUNCTION {DB_GENERATION_FUNCTION}()"
             )
 
