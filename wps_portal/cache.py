@@ -67,10 +67,6 @@ def snapshot_connection():
     )
 
 
-def in_snapshot() -> bool:
-    return snapshot_connection() is not None
-
-
 # -- the generation inside PostgreSQL, for requests that read one snapshot ----------------------
 #
 # A count cached by a request that read another snapshot may not agree with this one's rows, and
