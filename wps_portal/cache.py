@@ -11,7 +11,9 @@ own), with no list of keys to keep. Writes reach :func:`bump` by two paths:
 
 Both run when the transaction commits, so a reader never caches a count of uncommitted rows under
 the new generation. A request that reads one snapshot (PostgreSQL) keys its values on a generation
-kept in the database instead, moved by triggers in the writing transaction (see below). With Redis as the cache (``REDIS_URL``) every worker and command shares the
+kept in the database instead, moved by triggers in the writing transaction (see below).
+
+With Redis as the cache (``REDIS_URL``) every worker and command shares the
 generation; with the default per-process memory cache, a write in another process shows once
 entries expire (``COUNT_CACHE_SECONDS``, default 300).
 """
@@ -54,9 +56,10 @@ def bump(*_args, **_kwargs) -> None:
         cache.set(GENERATION_KEY, generation() + 1, timeout=None)
 
 
-def key(*parts) -> str:
+def key(*parts, generation_seen: str | None = None) -> str:
+    """The cache key of ``parts`` in the cache's generation (or in ``generation_seen``)."""
     digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-    return f"wps:{generation()}:{digest}"
+    return f"wps:{generation() if generation_seen is None else generation_seen}:{digest}"
 
 
 def snapshot_connection():
@@ -143,8 +146,7 @@ def cached(parts: tuple, compute: Callable[[], object]):
         generation_seen = db_generation(snapshot)
         if generation_seen is None:
             return compute()
-        digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-        cache_key = f"wps:db{generation_seen}:{digest}"
+        cache_key = key(*parts, generation_seen=f"db{generation_seen}")
     else:
         cache_key = key(*parts)
     value = cache.get(cache_key)
