@@ -226,7 +226,8 @@ def partner_search_select(d: Dialect, match: tuple[str, str]):
         ("url", d.cat("'/api/v1/partners/'", "t.slug", "'/'")),
     )
     return f"""select p.slug, p.name, p.acronym,
-  (select {d.arr(d.obj(("name", "al.name"), ("kind", "al.kind")))} from (select name, kind from partners_alias al
+  (select {d.arr(d.obj(("name", "al.name"), ("kind", "al.kind"), ("language", "al.language")))}
+     from (select name, kind, language from partners_alias al
      where al.partner_id = p.id order by al.name) al) as aliases,
   p.kind, p.scope, case when c.id is not null then {country} end as country,
   (select {brief} from partners_partner t where t.id = p.parent_id and t.status = 'published') as parent,

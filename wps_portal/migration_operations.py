@@ -159,3 +159,56 @@ def create_trigram_index(schema_editor) -> bool:
         "CREATE INDEX wps_portal_searchword_trgm ON wps_portal_searchword USING gin (word gin_trgm_ops)"
     )
     return True
+
+
+SQLITE_VOCABULARY_TRIGRAMS = "wps_portal_searchword_trgm"
+
+
+class CreateVocabularyTrigrams(migrations.operations.base.Operation):
+    """On SQLite, the vocabulary's trigram index (pg_trgm's GIN index on PostgreSQL, see
+    :func:`create_trigram_index`): an FTS5 table with the trigram tokenizer over each word padded
+    as pg_trgm pads it ("  word "), kept in step with ``wps_portal_searchword`` by triggers. Typo
+    correction reads from it the words that share two trigrams or more with the word typed
+    (``wps_portal.search.engine.correct``) instead of measuring the whole vocabulary."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def deconstruct(self):
+        return self.__class__.__name__, [], {}
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        table, words = SQLITE_VOCABULARY_TRIGRAMS, "wps_portal_searchword"
+        padded = "'  ' || {0}.word || ' '"
+        for statement in (
+            f"CREATE VIRTUAL TABLE {table} USING fts5(word, content='{words}', content_rowid='id', "
+            "tokenize='trigram', detail='none')",
+            f"CREATE TRIGGER {table}_ai AFTER INSERT ON {words} BEGIN "
+            f"INSERT INTO {table}(rowid, word) VALUES (new.id, {padded.format('new')}); END",
+            f"CREATE TRIGGER {table}_ad AFTER DELETE ON {words} BEGIN "
+            f"INSERT INTO {table}({table}, rowid, word) VALUES ('delete', old.id, {padded.format('old')}); END",
+            f"CREATE TRIGGER {table}_au AFTER UPDATE ON {words} BEGIN "
+            f"INSERT INTO {table}({table}, rowid, word) VALUES ('delete', old.id, {padded.format('old')}); "
+            f"INSERT INTO {table}(rowid, word) VALUES (new.id, {padded.format('new')}); END",
+            f"INSERT INTO {table}(rowid, word) SELECT id, {padded.format(words)} FROM {words}",
+        ):
+            schema_editor.execute(statement)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        for suffix in ("ai", "ad", "au"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {SQLITE_VOCABULARY_TRIGRAMS}_{suffix}")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {SQLITE_VOCABULARY_TRIGRAMS}")
+
+    def describe(self):
+        return "Create the vocabulary's trigram index (SQLite only; PostgreSQL has pg_trgm)"
+
+    @property
+    def migration_name_fragment(self):
+        return "vocabulary_trigrams"

@@ -451,10 +451,14 @@ class SearchEntry(models.Model):
 
     class Meta:
         verbose_name_plural = "search entries"
-        # The search engine's test of a match's kind reads this index, not the long row (on
-        # SQLite content_type_id comes after the texts; engine.KIND_INDEX).
+        # The search engine's test of a match's kind, and its counts by kind, year and country on
+        # the broad path, read this index, not the long row (on SQLite those columns come after
+        # the texts; engine.KIND_INDEX).
         indexes = [
-            models.Index(fields=["id", "content_type", "object_id"], name="wps_portal_searchentry_kind")
+            models.Index(
+                fields=["id", "content_type", "object_id", "year", "countries"],
+                name="wps_portal_searchentry_kind",
+            )
         ]
         constraints = [
             models.UniqueConstraint(

@@ -231,6 +231,10 @@ API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
 # The number of proxies in front of the app (README, "Deploy"); 0 = the client's own address.
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
+# Search: above this many candidate matches the search page's answer is bounded (the best
+# candidates ranked, complete matches counted; wps_portal.search.engine). The corpus is far below.
+SEARCH_EXACT_LIMIT = env_int("SEARCH_EXACT_LIMIT", 5000)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -12,6 +12,17 @@ A record must match at least half the terms (all quoted phrases, none of the ``-
 are ordered by the share of the query they match, each term weighted by its rarity, then by the
 score. Tokens are made in Python on both sides, so both databases find the same records; only
 their scores differ.
+
+The search page asks for a bounded answer (``run(…, narrow=Narrow(…))``). Up to
+``SEARCH_EXACT_LIMIT`` candidate matches (the whole corpus, always) it is the exact answer above. A
+broader query (at 200,000 activities "Kosovo women's network" is a candidate in 101,565 records)
+is answered as search engines answer it (Meilisearch's ``maxTotalHits``, Elasticsearch's
+``track_total_hits``): the records that match every word are counted exactly, by kind, year and
+country, in the index; and the listed hits are the best of a bounded set of candidates, taken
+from the index tier by tier, strongest evidence first (the whole query as a phrase in a name or
+title; every word in names or titles; every word with one in a name or title; every word; then the
+rarest words in names or titles; the rarest words anywhere), at most ``BROAD_CANDIDATES`` per tier
+and within a tier newest first, then ranked exactly as above. See :func:`run`.
 """
 
 from __future__ import annotations
@@ -21,13 +32,15 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models.functions import Length
 
+from ..migration_operations import SQLITE_VOCABULARY_TRIGRAMS
 from .index import indexed_models, public_queryset
 from .query import ParsedQuery, Term, parse
-from .text import similarity
+from .text import similarity, trigrams
 
 FTS_TABLE = "wps_portal_searchentry_fts"
 # SQLite: (id, content_type_id, object_id) apart from the entry's long texts, which come before
@@ -42,6 +55,13 @@ CORRECTED_TERMS = 4  # unknown words looked up for corrections (one query each),
 MIN_SIMILARITY = 0.3  # pg_trgm's default threshold
 MIN_SIMILARITY_SHORT = 0.5  # for words of four letters or fewer, where 0.3 is one shared letter
 RANK_LIMIT = 2000  # SQL's CASE for relevance as a later sort key (a first key ranks every match)
+BROAD_CANDIDATES = 200  # per tier, on the broad path (``exact_limit``): up to 6 tiers, 1,200 records
+BROAD_SCORED = 3000  # complete matches the database may score to choose the best of them
+
+
+def exact_limit() -> int:
+    """Candidate matches above which the search page's answer is bounded (see the module docstring)."""
+    return int(getattr(settings, "SEARCH_EXACT_LIMIT", 5000))
 
 
 @dataclass
@@ -57,15 +77,54 @@ class Hit:
     record: object = None
 
 
+@dataclass(frozen=True)
+class Narrow:
+    """The search page's filters. On the broad path they narrow the candidates in SQL; the caller
+    still applies them to the hits (on the exact path it counts every hit under each of them)."""
+
+    model: type | None = None
+    country: str = ""
+    year: int | None = None
+
+    def sql(self, alias: str) -> tuple[str, list]:
+        clauses, params = [], []
+        if self.model is not None:
+            clauses.append(f"{alias}.content_type_id = %s")
+            params.append(ContentType.objects.get_for_model(self.model).pk)
+        if self.country:
+            clauses.append(f"{alias}.countries LIKE %s")  # stored as " XK RS "
+            params.append(f"% {self.country} %")
+        if self.year is not None:
+            clauses.append(f"{alias}.year = %s")
+            params.append(self.year)
+        return "".join(f" AND {c}" for c in clauses), params
+
+
+@dataclass
+class Group:
+    """How many records of one kind, year and set of countries match every word (broad path)."""
+
+    model: type
+    year: int | None
+    countries: list[str]
+    count: int
+
+
 @dataclass
 class Outcome:
     parsed: ParsedQuery
     hits: list[Hit] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)  # terms no record holds
     corrections: dict[str, list[str]] = field(default_factory=dict)  # typed -> read as
+    # The broad path (see the module docstring): ``hits`` are the best candidates, and ``groups``
+    # count every record that matches every word, whatever the filters.
+    broad: bool = False
+    groups: list[Group] = field(default_factory=list)
 
     @property
     def complete(self) -> int:
+        if self.broad:
+            return sum(g.count for g in self.groups)
         return sum(1 for h in self.hits if h.complete)
 
     def suggestion(self) -> str:
@@ -148,11 +207,12 @@ def correct(terms: list[Term]) -> dict[Term, list[tuple[str, str, int]]]:
                 )
                 rows = [(w, st, n, s) for w, st, n, s in cursor.fetchall() if s >= MIN_SIMILARITY]
         else:
-            near = (
-                SearchWord.objects.annotate(length=Length("word"))
-                .filter(length__gte=max(1, len(word) - 3), length__lte=len(word) + 3)
-                .values_list("word", "stem", "records")
+            near = SearchWord.objects.annotate(length=Length("word")).filter(
+                length__gte=max(1, len(word) - 3), length__lte=len(word) + 3
             )
+            if connection.vendor == "sqlite":
+                near = near.filter(id__in=sharing_trigrams(word))
+            near = near.values_list("word", "stem", "records")
             rows = [(w, st, n, similarity(word, w)) for w, st, n in near.iterator(chunk_size=5000)]
             rows = [r for r in rows if r[3] >= MIN_SIMILARITY]
         # Never a stop word ("pec" is not "per"); short words need a closer match.
@@ -164,6 +224,21 @@ def correct(terms: list[Term]) -> dict[Term, list[tuple[str, str, int]]]:
         best = rows[0][3] if rows else 0
         result[term] = [(w, st, n) for w, st, n, s in rows if s >= best - 0.05][:CORRECTIONS]
     return result
+
+
+def sharing_trigrams(word: str):
+    """SQLite: the ids of the vocabulary words that share two of pg_trgm's trigrams or more with
+    ``word`` (three letters or more), from the trigram index (``CreateVocabularyTrigrams``). A
+    word of three letters has four trigrams, so one shared trigram is a similarity of 1/7 at best:
+    every word similar enough (0.3) shares two, and the answer is the same as measuring the whole
+    vocabulary."""
+    grams = sorted(trigrams(word))
+    table = SQLITE_VOCABULARY_TRIGRAMS
+    each = " UNION ALL ".join([f"SELECT rowid FROM {table} WHERE {table} MATCH %s"] * len(grams))
+    return models.expressions.RawSQL(
+        f"SELECT rowid FROM ({each}) GROUP BY rowid HAVING count(*) >= 2",
+        ['"' + g.replace('"', '""') + '"' for g in grams],
+    )
 
 
 _trgm: dict[str, bool] = {}
@@ -255,10 +330,12 @@ def drivers(terms: list[Term]) -> list[Term]:
     return live[: len(live) - max(1, math.ceil(len(live) / 2)) + 1]
 
 
-def match(parsed: ParsedQuery, kinds, restrict: bool = True) -> list[tuple]:
+def match(
+    parsed: ParsedQuery, kinds, restrict: bool = True, candidates: list[int] | None = None
+) -> list[tuple]:
     """[(entry id, content_type_id, object_id, year, countries, score, flags...)] of every record that
-    matches one of the :func:`drivers` and no excluded term; higher scores are better. See
-    :class:`Flags`."""
+    matches one of the :func:`drivers` and no excluded term (of the ``candidates`` entries only,
+    when given); higher scores are better. See :class:`Flags`."""
     entries = "wps_portal_searchentry"
     terms = [t for t in parsed.terms if t.alternatives]
     needed = drivers(terms)
@@ -278,6 +355,9 @@ def match(parsed: ParsedQuery, kinds, restrict: bool = True) -> list[tuple]:
         if parsed.excluded:
             sql += f" AND k.id NOT IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
             args.append(" OR ".join(_fts5(t) for t in parsed.excluded))
+        if candidates is not None:
+            sql += " AND k.id IN (SELECT value FROM json_each(%s))"
+            args.append(json.dumps(candidates))
     else:
         where, params = _published_condition(kinds, restrict)
         sql = (
@@ -290,14 +370,138 @@ def match(parsed: ParsedQuery, kinds, restrict: bool = True) -> list[tuple]:
         if parsed.excluded:
             sql += " AND NOT e.search_vector @@ to_tsquery('simple', %s)"
             args.append(" | ".join(_tsquery(t) for t in parsed.excluded))
+        if candidates is not None:
+            sql += " AND e.id = ANY(%s)"
+            args.append(candidates)
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         flags = Flags(terms, phrase)
         return [(*row[:6], *flags(*row[6:])) for row in cursor.fetchall()]
 
 
-def run(query: str, kinds=None, restrict: bool = True) -> Outcome:
-    """Every record matching ``query``, best first (see the module docstring)."""
+# -- the broad path ---------------------------------------------------------------------------
+
+
+class Syntax:
+    """Boolean full-text expressions in the database's own language: FTS5's query syntax on
+    SQLite, a tsquery on PostgreSQL; ``names`` limits a term to names and titles (columns a and b,
+    weights A and B)."""
+
+    def __init__(self):
+        self.sqlite = connection.vendor == "sqlite"
+        self.OR, self.AND = (" OR ", " AND ") if self.sqlite else (" | ", " & ")
+
+    def term(self, term: Term, names: bool = False) -> str:
+        if self.sqlite:
+            return _fts5(term, "{a b}" if names else "")
+        return _tsquery(term, "AB" if names else "")
+
+    def any(self, terms, names: bool = False) -> str:
+        return "(" + self.OR.join(self.term(t, names) for t in terms) + ")"
+
+    def all(self, terms, names: bool = False) -> str:
+        return "(" + self.AND.join(self.term(t, names) for t in terms) + ")"
+
+    def both(self, first: str, second: str) -> str:
+        return f"({first}{self.AND}{second})"
+
+    def without(self, expression: str, excluded) -> str:
+        return (
+            f"({expression}) NOT {self.any(excluded)}"
+            if self.sqlite
+            else f"({expression}) & !{self.any(excluded)}"
+        )
+
+
+def _matching(expression_sql: str, where: str) -> str:
+    """FROM … WHERE for the entries (alias k) matching one full-text expression (a parameter)."""
+    if connection.vendor == "sqlite":
+        return (
+            f"FROM {FTS_TABLE} CROSS JOIN wps_portal_searchentry k INDEXED BY {KIND_INDEX} "
+            f"ON k.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH {expression_sql} AND {where}"
+        )
+    return f"FROM wps_portal_searchentry k WHERE k.search_vector @@ to_tsquery('simple', {expression_sql}) AND {where}"
+
+
+def candidates_at_most(parsed: ParsedQuery, limit: int) -> int:
+    """How many entries match one of the :func:`drivers`, counted up to ``limit`` + 1 (the index
+    alone: no kind, no publication, no score)."""
+    terms = [t for t in parsed.terms if t.alternatives]
+    syntax = Syntax()
+    expression = syntax.any(drivers(terms))
+    if connection.vendor == "sqlite":
+        sql = f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)"
+    else:
+        sql = (
+            "SELECT count(*) FROM (SELECT 1 FROM wps_portal_searchentry "
+            "WHERE search_vector @@ to_tsquery('simple', %s) LIMIT %s) AS matches"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [expression, limit + 1])
+        return cursor.fetchone()[0]
+
+
+def _broad(parsed: ParsedQuery, kinds, restrict: bool, narrow: Narrow) -> tuple[list[Group], list[int]]:
+    """The broad path's two queries: every record matching every word, counted by kind, year and
+    countries; and the candidates, tier by tier (the module docstring)."""
+    terms = [t for t in parsed.terms if t.alternatives]
+    live = [t for t in terms if t.found]
+    if not live:
+        return [], []
+    syntax = Syntax()
+    every = syntax.all(live)
+    # (expression, by score?): the database scores the two tiers of names and titles, which are
+    # few, and the tiers of complete matches when there are at most BROAD_SCORED of them (None:
+    # decided by the count); the others are taken newest first (scoring 15,000 matches of one
+    # word would cost more than the whole search).
+    tiers = []
+    phrase = _whole_phrase(terms)
+    if phrase is not None:
+        tiers.append((syntax.term(phrase, names=True), True))
+    tiers.append((syntax.all(live, names=True), True))
+    tiers += [(syntax.both(every, syntax.any(live, names=True)), None), (every, None)]
+    needed, quoted = drivers(terms), [t for t in live if t.quoted]
+    for partial in (syntax.any(needed, names=True), syntax.any(needed)):
+        tiers.append((syntax.both(partial, syntax.all(quoted)) if quoted else partial, False))
+    if parsed.excluded:
+        every = syntax.without(every, parsed.excluded)
+        tiers = [(syntax.without(t, parsed.excluded), scored) for t, scored in tiers]
+    where, params = _published_condition(kinds, restrict, alias="k")
+    narrowed, narrow_params = narrow.sql("k")
+    by_type = {ContentType.objects.get_for_model(m).pk: m for m in kinds}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT k.content_type_id, k.year, k.countries, count(*) {_matching('%s', where)} GROUP BY 1, 2, 3",
+            [every, *params],
+        )
+        groups = [Group(by_type[ct], year, (countries or "").split(), n) for ct, year, countries, n in cursor]
+        few = sum(g.count for g in groups) <= BROAD_SCORED
+        tiers = [(expression, few if scored is None else scored) for expression, scored in tiers]
+        if connection.vendor == "sqlite":
+            newest, best = f"{FTS_TABLE}.rowid DESC", f"{FTS_TABLE}.rank"
+        else:
+            newest, best = (
+                "k.id DESC",
+                f"ts_rank_cd('{PG_WEIGHTS}', k.search_vector, to_tsquery('simple', %s), 1) DESC",
+            )
+        tier_sql = "SELECT id FROM (SELECT k.id AS id {} ORDER BY {} LIMIT %s) AS t"
+        sql, args = [], []
+        for expression, scored in tiers:
+            sql.append(tier_sql.format(_matching("%s", where + narrowed), best if scored else newest))
+            args += [expression, *params, *narrow_params]
+            if scored and connection.vendor != "sqlite":
+                args.append(expression)
+            args.append(BROAD_CANDIDATES)
+        cursor.execute(" UNION ALL ".join(sql), args)
+        candidates = list(dict.fromkeys(row[0] for row in cursor))
+    return groups, candidates
+
+
+def run(query: str, kinds=None, restrict: bool = True, narrow: Narrow | None = None) -> Outcome:
+    """Every record matching ``query``, best first (see the module docstring). With ``narrow`` (the
+    search page), a query with more than :func:`exact_limit` candidate matches takes the broad
+    path: ``outcome.broad``, the best candidates as ``hits`` and every complete match counted in
+    ``outcome.groups``."""
     parsed = parse(query)
     outcome = Outcome(parsed)
     if not parsed:
@@ -305,7 +509,11 @@ def run(query: str, kinds=None, restrict: bool = True) -> Outcome:
     resolve(parsed, outcome)
     terms = [t for t in parsed.terms if t.alternatives]
     kinds = list(kinds or indexed_models())
-    rows = match(parsed, kinds, restrict)
+    candidates = None
+    if narrow is not None and candidates_at_most(parsed, exact_limit()) > exact_limit():
+        outcome.broad = True
+        outcome.groups, candidates = _broad(parsed, kinds, restrict, narrow)
+    rows = match(parsed, kinds, restrict, candidates)
     by_type = {ContentType.objects.get_for_model(m).pk: m for m in kinds}
     live = [i for i, t in enumerate(terms) if t.found]
     weights = [1 / math.log(2 + getattr(t, "records", 0)) for t in terms]

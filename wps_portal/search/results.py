@@ -50,19 +50,26 @@ def search_page(params: QueryDict, searched, page_size: int) -> dict:
     kinds = _kinds(searched)
     by_model = {k.model: k for k in kinds}
     context = {"q": query, "searched": False, "total": 0, "kinds": kinds}
-    outcome = engine.run(query, kinds=[k.model for k in kinds])
+    kind = params.get("kind") if params.get("kind") in {k.key for k in kinds} else ""
+    country = (params.get("country") or "").upper()
+    year = params.get("year") if (params.get("year") or "").isdigit() else ""
+    narrow = engine.Narrow(
+        model=next((k.model for k in kinds if k.key == kind), None),
+        country=country,
+        year=int(year) if year and len(year) <= 4 else None,
+    )
+    outcome = engine.run(query, kinds=[k.model for k in kinds], narrow=narrow)
     if not outcome.parsed:
         return context
     base = QueryDict(mutable=True)
     base["q"] = query
-    kind = params.get("kind") if params.get("kind") in {k.key for k in kinds} else ""
-    country = (params.get("country") or "").upper()
-    year = params.get("year") if (params.get("year") or "").isdigit() else ""
     for name, value in (("kind", kind), ("country", country), ("year", year)):
         if value:
             base[name] = value
 
     def keep(hit, skip=""):
+        """Whether a hit (or, on the broad path, a group of complete matches) passes the filters
+        other than ``skip``."""
         return (
             (skip == "kind" or not kind or hit.model._meta.model_name == kind)
             and (skip == "country" or not country or country in hit.countries)
@@ -70,9 +77,17 @@ def search_page(params: QueryDict, searched, page_size: int) -> dict:
         )
 
     hits = [h for h in outcome.hits if keep(h)]
-    kind_counts = Counter(h.model._meta.model_name for h in outcome.hits if keep(h, "kind"))
-    country_counts = Counter(c for h in outcome.hits if keep(h, "country") for c in h.countries)
-    year_counts = Counter(h.year for h in outcome.hits if keep(h, "year") and h.year)
+    # Every hit is counted; on the broad path, every record that matches every word (the groups).
+    counted = [(g, g.count) for g in outcome.groups] if outcome.broad else [(h, 1) for h in outcome.hits]
+    kind_counts, country_counts, year_counts = Counter(), Counter(), Counter()
+    for item, n in counted:
+        if keep(item, "kind"):
+            kind_counts[item.model._meta.model_name] += n
+        if keep(item, "country"):
+            for code in item.countries:
+                country_counts[code] += n
+        if keep(item, "year") and item.year:
+            year_counts[item.year] += n
 
     paginator = Paginator(hits, page_size)
     page = paginator.get_page(params.get("page"))
@@ -89,7 +104,10 @@ def search_page(params: QueryDict, searched, page_size: int) -> dict:
     context.update(
         searched=True,
         total=len(hits),
-        complete=sum(1 for h in hits if h.complete),
+        broad=outcome.broad,
+        complete=(
+            sum(n for g, n in counted if keep(g)) if outcome.broad else sum(1 for h in hits if h.complete)
+        ),
         results=results,
         page_obj=page,
         tabs=[
