@@ -327,15 +327,30 @@ def prepare(args):
     return f"sqlite:///{path}", path
 
 
+def production_venv(path: Path) -> Path:
+    """The bin directory of a virtualenv at ``path`` holding requirements.txt only (made if absent)."""
+    stamp = path / ".requirements.txt"
+    wanted = (ROOT / "requirements.txt").read_text()
+    if not stamp.exists() or stamp.read_text() != wanted:
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(path)], check=True)
+        subprocess.run(
+            [str(path / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", "-r",
+             str(ROOT / "requirements.txt")],
+            check=True,
+        )  # fmt: skip
+        stamp.write_text(wanted)
+    return path / "bin"
+
+
 class Servers:
-    def __init__(self, database_url, sqlite_path, port, workers):
+    def __init__(self, database_url, sqlite_path, port, workers, gunicorn=BIN / "gunicorn"):
         self.procs = []
         self.portal = f"http://127.0.0.1:{port}"
         self.datasette = f"http://127.0.0.1:{port + 1}" if sqlite_path else None
         env = django_env(database_url)
         self.procs.append(
             subprocess.Popen(
-                [str(BIN / "gunicorn"), "wps_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                [str(gunicorn), "wps_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
                  "--workers", str(workers), "--timeout", "300", "--log-level", "warning"],
                 cwd=ROOT, env=env, start_new_session=True,
             )
@@ -809,6 +824,13 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--timeline", type=int, default=50, help="activities the partner page shows")
     parser.add_argument("--check", action="store_true", help="compare answers only (CI); no timings")
+    parser.add_argument(
+        "--production-venv",
+        metavar="PATH",
+        help="serve the portal from a virtualenv holding requirements.txt only (made there if absent), as a "
+        "production install is: no test tools, so no numpy (pandas's), which openpyxl and networkx would "
+        "otherwise import in every worker",
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
 
@@ -822,7 +844,10 @@ def main():
     django.setup()
     floor = Floor(database_url, sqlite_path)
     params = choose(floor)
-    servers = Servers(database_url, sqlite_path, args.port, args.workers)
+    gunicorn = BIN / "gunicorn"
+    if args.production_venv:
+        gunicorn = production_venv(Path(args.production_venv)) / "gunicorn"
+    servers = Servers(database_url, sqlite_path, args.port, args.workers, gunicorn)
     try:
         workloads = build_workloads(servers, floor, params, args.timeline)
         if args.check:
