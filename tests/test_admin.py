@@ -58,3 +58,49 @@ def test_alias_added_on_its_own_admin_page_makes_the_partner_findable(admin_clie
     )
     assert response.status_code == 302
     assert list(Partner.objects.published().search("qwertyuiop")) == [partner]
+
+
+def admin_page(response):
+    import lxml.html
+
+    assert response.status_code == 200
+    return lxml.html.fromstring(response.content.decode())
+
+
+def test_the_admin_follows_the_readers_language_at_its_one_address(admin_client, settings):
+    """The admin keeps its unprefixed URLs; its language is the switcher's cookie, else the
+    browser's Accept-Language, else English. Django's own admin strings come from Django's
+    catalogues, the portal's (actions, filters, links) from locale/."""
+    url = reverse("admin:partners_partner_changelist")
+    english = admin_page(admin_client.get(url))
+    assert english.get("lang") == "en"
+    assert "Publish the selected records" in english.text_content()
+
+    response = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="sq")
+    albanian = admin_page(response)
+    assert albanian.get("lang") == "sq" and response["Content-Language"] == "sq"
+    assert "Accept-Language" in response["Vary"]  # one address, several languages
+    text = albanian.text_content()
+    assert "Veprim:" in text  # Django's admin catalogue: "Action:"
+    assert (
+        albanian.xpath('string(//nav[@id="nav-sidebar"]//a[@class="addlink"])').strip() == "Shtoni"
+    )  # "Add"
+    assert "Publiko regjistrimet e përzgjedhura" in text  # the portal's action
+    assert "Regjistrimet e fshira" in text  # the portal's "Deleted records" link
+    assert "Publish the selected records" not in text
+
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sr"
+    serbian = admin_page(admin_client.get(url, HTTP_ACCEPT_LANGUAGE="sq"))  # the choice wins
+    assert serbian.get("lang") == "sr" and "Радња:" in serbian.text_content()
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sr-latn"
+    latin = admin_page(admin_client.get(reverse("admin:partners_partner_add")))
+    assert latin.get("lang") == "sr-latn"
+    assert "Uređivanje" in latin.text_content()  # the portal's fieldset, generated from Cyrillic
+
+
+def test_public_pages_keep_their_language_from_the_url_not_the_cookie(client, settings):
+    import lxml.html
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sq"
+    page = lxml.html.fromstring(client.get("/partners/", HTTP_ACCEPT_LANGUAGE="sq").content.decode())
+    assert page.get("lang") == "en"  # a shared unprefixed link reads the same for everyone
