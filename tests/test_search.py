@@ -145,7 +145,7 @@ def hits(client, path, q) -> dict[str, tuple]:
     """{result URL: (the title link, the snippet paragraph or None)} of a search page, parsed."""
     import lxml.html
 
-    page = lxml.html.fromstring(client.get(path, {"q": q}).content)
+    page = lxml.html.fromstring(client.get(path, {"q": q}).content.decode())
     found = {}
     for item in page.xpath('//ol[@class="search-results"]/li[contains(@class, "search-hit")]'):
         link = item.xpath("./a")[0]
