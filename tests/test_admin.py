@@ -104,3 +104,20 @@ def test_public_pages_keep_their_language_from_the_url_not_the_cookie(client, se
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sq"
     page = lxml.html.fromstring(client.get("/partners/", HTTP_ACCEPT_LANGUAGE="sq").content.decode())
     assert page.get("lang") == "en"  # a shared unprefixed link reads the same for everyone
+
+
+def test_staff_choose_the_admins_language_in_its_header(admin_client, settings):
+    url = reverse("admin:partners_partner_changelist")
+    page = admin_page(admin_client.get(url, HTTP_ACCEPT_LANGUAGE="sq"))
+    form = page.xpath('//form[@class="admin-language"]')[0]
+    assert form.get("action") == reverse("set_language")
+    assert form.xpath('string(.//input[@name="next"]/@value)') == url
+    options = {o.get("value"): o for o in form.xpath(".//option")}
+    assert list(options) == [code for code, _name in settings.LANGUAGES]
+    assert options["sq"].get("selected") is not None  # the admin's language now
+    response = admin_client.post(reverse("set_language"), {"language": "bs", "next": url})
+    assert response.status_code == 302 and response["Location"] == url  # the admin keeps its address
+    assert admin_client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "bs"
+    bosnian = admin_page(admin_client.get(url, HTTP_ACCEPT_LANGUAGE="sq"))
+    assert bosnian.get("lang") == "bs"  # the choice wins over the browser's language
+    assert bosnian.xpath('string(//form[@class="admin-language"]//button)') == "Promijeni jezik"
