@@ -88,6 +88,10 @@ def test_the_admin_follows_the_readers_language_at_its_one_address(admin_client,
     assert "Publiko regjistrimet e përzgjedhura" in text  # the portal's action
     assert "Regjistrimet e fshira" in text  # the portal's "Deleted records" link
     assert "Publish the selected records" not in text
+    headings = [
+        th.text_content().strip() for th in albanian.xpath('//table[@id="result_list"]//th[@scope="col"]')
+    ]
+    assert {"Emri", "Akronimi", "Lloji", "Niveli", "Pjesë e"} <= set(headings)  # the partner's fields
 
     admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sr"
     serbian = admin_page(admin_client.get(url, HTTP_ACCEPT_LANGUAGE="sq"))  # the choice wins
