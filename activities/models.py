@@ -155,6 +155,8 @@ class ThematicArea(TimestampedModel):
 
     class Meta:
         ordering = ["programme", "order", "code"]
+        verbose_name = _("thematic area")
+        verbose_name_plural = _("thematic areas")
 
     def __str__(self):
         return f"{self.code}. {self.name}" if self.code else self.name
@@ -373,6 +375,8 @@ class Participation(models.Model):
 
     class Meta:
         ordering = ["activity", "role", "partner__name"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
         # A partner's activities (its page, ?partner=) from the index alone.
         indexes = [models.Index(fields=["partner", "activity"], name="activities_partner_act_idx")]
         constraints = [
@@ -409,6 +413,8 @@ class Output(models.Model):
 
     class Meta:
         ordering = ["activity", "order", "pk"]
+        verbose_name = _("output")
+        verbose_name_plural = _("outputs")
 
     def __str__(self):
         return f"{self.quantity:,} {self.unit}"

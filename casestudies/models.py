@@ -249,7 +249,8 @@ class CaseStudyPartner(models.Model):
 
     class Meta:
         ordering = ["case_study", "role", "partner__name"]
-        verbose_name = "case-study partner"
+        verbose_name = _("case-study partner")
+        verbose_name_plural = _("case-study partners")
         constraints = [
             models.UniqueConstraint(
                 fields=["case_study", "partner", "role"],
@@ -281,6 +282,8 @@ class Result(TimestampedModel):
 
     class Meta:
         ordering = ["case_study", "order"]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
         constraints = [
             models.UniqueConstraint(
                 fields=["case_study", "order"],
