@@ -75,7 +75,7 @@ class ActivityForm(CurationForm):
 class ActivityAdmin(ImportAdminMixin, PublicAdmin):
     form = ActivityForm
     resource_classes = [ActivityResource]  # bulk import with preview: activities/resources.py
-    list_display = ("title", "type", "dates_display", "location", "programme", "phase", "status")
+    list_display = ("title", "type", "dates", "location", "programme", "phase", "status")
     list_filter = ("status", "type", "programme", "phase", "countries")
     search_fields = ("title", "slug", "location", "summary", "partners__name", "partners__acronym")
     list_select_related = ("programme", "phase__programme")
@@ -85,9 +85,9 @@ class ActivityAdmin(ImportAdminMixin, PublicAdmin):
     inlines = [ParticipationInline, OutputInline, CitationInline]
     fieldsets = (
         (None, {"fields": ("title", "slug", "type", "summary")}),
-        ("Programme", {"fields": ("programme", "phase", "thematic_area")}),
+        (_("Programme"), {"fields": ("programme", "phase", "thematic_area")}),
         (
-            "When and where",
+            _("When and where"),
             {
                 "fields": (
                     ("start", "end"),
@@ -96,8 +96,12 @@ class ActivityAdmin(ImportAdminMixin, PublicAdmin):
                 )
             },
         ),
-        ("Curation", {"fields": ("status", "last_verified", "created", "updated")}),
+        (_("Curation"), {"fields": ("status", "last_verified", "created", "updated")}),
     )
+
+    @admin.display(description=_("Dates"), ordering="start_date")
+    def dates(self, obj):
+        return obj.dates_display
 
 
 @admin.register(Participation)

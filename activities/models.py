@@ -34,15 +34,22 @@ class ProgrammeQuerySet(PublicQuerySet):
 class Programme(PublicModel):
     """A programme or project, e.g. the UNIFEM/UN Women UNSCR 1325 programme in South East Europe."""
 
-    name = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=120, unique=True)
-    short_name = models.CharField(max_length=120, blank=True)
-    description = models.TextField(blank=True)
-    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    countries = models.ManyToManyField(Country, blank=True, related_name="programmes")
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="programmes"
+    )
     lead = models.ForeignKey(
-        Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="programmes_led"
+        Partner,
+        verbose_name=_("lead"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="programmes_led",
     )
 
     objects = ProgrammeQuerySet.as_manager()
@@ -94,13 +101,15 @@ class Programme(PublicModel):
 
 
 class Phase(TimestampedModel):
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="phases")
-    number = models.PositiveSmallIntegerField()
-    slug = models.SlugField(max_length=140, unique=True)
-    name = models.CharField(max_length=200)
-    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    description = models.TextField(blank=True)
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="phases"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
 
     history = curated_history()
 
@@ -133,17 +142,21 @@ class Phase(TimestampedModel):
 class ThematicArea(TimestampedModel):
     """A component or thematic area of a programme (e.g. "A. Monitoring the implementation")."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="thematic_areas")
-    code = models.CharField(max_length=10, blank=True, help_text=_('e.g. "A"'))
-    slug = models.SlugField(max_length=140, unique=True)
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="thematic_areas"
+    )
+    code = models.CharField(_("code"), max_length=10, blank=True, help_text=_('e.g. "A"'))
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = curated_history()
 
     class Meta:
         ordering = ["programme", "order", "code"]
+        verbose_name = _("thematic area")
+        verbose_name_plural = _("thematic areas")
 
     def __str__(self):
         return f"{self.code}. {self.name}" if self.code else self.name
@@ -185,30 +198,51 @@ class ActivityQuerySet(PublicQuerySet):
 
 
 class Activity(PublicModel):
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=140, unique=True)
-    summary = models.TextField(blank=True)
-    type = models.CharField(max_length=20, choices=ActivityType.choices, db_index=True)
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=ActivityType.choices, db_index=True)
     programme = models.ForeignKey(
-        Programme, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
     )
     phase = models.ForeignKey(
-        Phase, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+        Phase,
+        verbose_name=_("phase"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
     )
     thematic_area = models.ForeignKey(
-        ThematicArea, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+        ThematicArea,
+        verbose_name=_("thematic area"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
     )
     start_date = models.DateField(
-        null=True, blank=True, db_index=True, help_text=_("First day of the period known.")
+        _("start date"), null=True, blank=True, db_index=True, help_text=_("First day of the period known.")
     )
     start_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
+        _("start precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
     )
-    end_date = models.DateField(null=True, blank=True, db_index=True)
-    end_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR)
-    location = models.CharField(max_length=200, blank=True, help_text=_("City or place."))
-    countries = models.ManyToManyField(Country, blank=True, related_name="activities")
-    partners = models.ManyToManyField(Partner, through="Participation", related_name="activities")
+    end_date = models.DateField(_("end date"), null=True, blank=True, db_index=True)
+    end_precision = models.CharField(
+        _("end precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("City or place."))
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="activities"
+    )
+    partners = models.ManyToManyField(
+        Partner, verbose_name=_("partners"), through="Participation", related_name="activities"
+    )
 
     objects = ActivityQuerySet.as_manager()
 
@@ -328,15 +362,21 @@ class Activity(PublicModel):
 class Participation(models.Model):
     """A partner taking part in an activity, in a role."""
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="participations")
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="participations")
-    role = models.CharField(max_length=15, choices=Role.choices, db_index=True)
-    note = models.CharField(max_length=300, blank=True)
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="participations"
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="participations"
+    )
+    role = models.CharField(_("role"), max_length=15, choices=Role.choices, db_index=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     history = curated_history()
 
     class Meta:
         ordering = ["activity", "role", "partner__name"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
         # A partner's activities (its page, ?partner=) from the index alone.
         indexes = [models.Index(fields=["partner", "activity"], name="activities_partner_act_idx")]
         constraints = [
@@ -359,16 +399,22 @@ class Participation(models.Model):
 class Output(models.Model):
     """A quantified output of an activity, as stated: 90 delegates, 30 police stations…"""
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="outputs")
-    quantity = models.PositiveIntegerField()
-    unit = models.CharField(max_length=200, help_text=_('What was counted, e.g. "police stations".'))
-    note = models.CharField(max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="outputs"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit = models.CharField(
+        _("unit"), max_length=200, help_text=_('What was counted, e.g. "police stations".')
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = curated_history()
 
     class Meta:
         ordering = ["activity", "order", "pk"]
+        verbose_name = _("output")
+        verbose_name_plural = _("outputs")
 
     def __str__(self):
         return f"{self.quantity:,} {self.unit}"

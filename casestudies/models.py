@@ -32,14 +32,17 @@ class ApproachQuerySet(PublicQuerySet):
 class Approach(TranslatedContent, PublicModel):
     """A partner-identification strategy or one of the report's seven networking approaches."""
 
-    kind = models.CharField(max_length=20, choices=ApproachKind.choices, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ApproachKind.choices, db_index=True)
     number = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("The report's number for a networking approach (1–7).")
+        _("number"),
+        null=True,
+        blank=True,
+        help_text=_("The report's number for a networking approach (1–7)."),
     )
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=120, unique=True)
-    summary = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = ApproachQuerySet.as_manager()
 
@@ -90,11 +93,13 @@ class IssueBoxQuerySet(PublicQuerySet):
 class IssueBox(PublicModel):
     """A boxed discussion in the report, printed after the approach it belongs to."""
 
-    approach = models.ForeignKey(Approach, on_delete=models.CASCADE, related_name="issue_boxes")
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=120, unique=True)
-    body = models.TextField()
-    order = models.PositiveSmallIntegerField(default=0)
+    approach = models.ForeignKey(
+        Approach, verbose_name=_("approach"), on_delete=models.CASCADE, related_name="issue_boxes"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    body = models.TextField(_("body"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = IssueBoxQuerySet.as_manager()
 
@@ -153,20 +158,33 @@ class CaseStudyQuerySet(PublicQuerySet):
 
 
 class CaseStudy(TranslatedContent, PublicModel):
-    number = models.PositiveSmallIntegerField(unique=True)
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=120, unique=True)
-    section = models.CharField(max_length=20, choices=Section.choices, db_index=True)
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    section = models.CharField(_("section"), max_length=20, choices=Section.choices, db_index=True)
     country = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="case_studies"
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_studies",
     )
-    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    summary = models.TextField(blank=True, help_text=_("One or two sentences for lists and cards."))
-    background = models.TextField(blank=True)
-    what_was_done = models.TextField(blank=True)
-    approaches = models.ManyToManyField(Approach, blank=True, related_name="case_studies")
-    activities = models.ManyToManyField(Activity, blank=True, related_name="case_studies")
-    partners = models.ManyToManyField(Partner, through="CaseStudyPartner", related_name="case_studies")
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("One or two sentences for lists and cards.")
+    )
+    background = models.TextField(_("background"), blank=True)
+    what_was_done = models.TextField(_("what was done"), blank=True)
+    approaches = models.ManyToManyField(
+        Approach, verbose_name=_("approaches"), blank=True, related_name="case_studies"
+    )
+    activities = models.ManyToManyField(
+        Activity, verbose_name=_("activities"), blank=True, related_name="case_studies"
+    )
+    partners = models.ManyToManyField(
+        Partner, verbose_name=_("partners"), through="CaseStudyPartner", related_name="case_studies"
+    )
 
     objects = CaseStudyQuerySet.as_manager()
 
@@ -218,16 +236,21 @@ class CaseStudy(TranslatedContent, PublicModel):
 
 
 class CaseStudyPartner(models.Model):
-    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="partner_roles")
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="case_study_roles")
-    role = models.CharField(max_length=15, choices=Role.choices, db_index=True)
-    note = models.CharField(max_length=300, blank=True)
+    case_study = models.ForeignKey(
+        CaseStudy, verbose_name=_("case study"), on_delete=models.CASCADE, related_name="partner_roles"
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="case_study_roles"
+    )
+    role = models.CharField(_("role"), max_length=15, choices=Role.choices, db_index=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     history = curated_history()
 
     class Meta:
         ordering = ["case_study", "role", "partner__name"]
-        verbose_name = "case-study partner"
+        verbose_name = _("case-study partner")
+        verbose_name_plural = _("case-study partners")
         constraints = [
             models.UniqueConstraint(
                 fields=["case_study", "partner", "role"],
@@ -248,15 +271,19 @@ class CaseStudyPartner(models.Model):
 class Result(TimestampedModel):
     """A result of a case study, in the report's order."""
 
-    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="results")
-    order = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    case_study = models.ForeignKey(
+        CaseStudy, verbose_name=_("case study"), on_delete=models.CASCADE, related_name="results"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("text"))
     citations = GenericRelation("wps_portal.Citation")
 
     history = curated_history()
 
     class Meta:
         ordering = ["case_study", "order"]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
         constraints = [
             models.UniqueConstraint(
                 fields=["case_study", "order"],
@@ -291,15 +318,27 @@ class Lesson(TranslatedContent, PublicModel):
     """A lesson learned: belongs to exactly one case study or one approach."""
 
     case_study = models.ForeignKey(
-        CaseStudy, null=True, blank=True, on_delete=models.CASCADE, related_name="lessons"
+        CaseStudy,
+        verbose_name=_("case study"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="lessons",
     )
     approach = models.ForeignKey(
-        Approach, null=True, blank=True, on_delete=models.CASCADE, related_name="lessons"
+        Approach,
+        verbose_name=_("approach"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="lessons",
     )
-    order = models.PositiveSmallIntegerField()
-    slug = models.SlugField(max_length=140, unique=True, blank=True)
-    title = models.CharField(max_length=200, blank=True, help_text=_("A short heading, optional."))
-    text = models.TextField()
+    order = models.PositiveSmallIntegerField(_("order"))
+    slug = models.SlugField(_("slug"), max_length=140, unique=True, blank=True)
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("A short heading, optional.")
+    )
+    text = models.TextField(_("text"))
 
     objects = LessonQuerySet.as_manager()
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from wps_portal.admin import CitationInline, CuratedAdmin, PublicAdmin
 from wps_portal.imports import ImportAdminMixin
@@ -25,8 +26,8 @@ class RelationInline(admin.TabularInline):
     fk_name = "source"
     extra = 0
     autocomplete_fields = ("target",)
-    verbose_name = "relation to another partner"
-    verbose_name_plural = "relations to other partners (memberships, founding, coordination…)"
+    verbose_name = _("relation to another partner")
+    verbose_name_plural = _("relations to other partners (memberships, founding, coordination…)")
 
 
 @admin.register(Partner)
@@ -41,8 +42,8 @@ class PartnerAdmin(ImportAdminMixin, PublicAdmin):
     inlines = [AliasInline, RelationInline, CitationInline]
     fieldsets = (
         (None, {"fields": ("name", "slug", "acronym", "kind", "scope", "country", "founded_year", "parent")}),
-        ("Description", {"fields": ("description",)}),
-        ("Curation", {"fields": ("status", "last_verified", "created", "updated")}),
+        (_("Description"), {"fields": ("description",)}),
+        (_("Curation"), {"fields": ("status", "last_verified", "created", "updated")}),
     )
 
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wps_portal.choices import Status
 from wps_portal.dates import overlaps_years_q
@@ -21,11 +22,13 @@ from .choices import AliasKind, PartnerKind, RelationType, Scope
 
 
 class Country(models.Model):
-    code = models.CharField(max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2 code; XK for Kosovo."))
-    name = models.CharField(max_length=100, unique=True)
-    region = models.CharField(max_length=100, blank=True)
+    code = models.CharField(
+        _("code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2 code; XK for Kosovo.")
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
     note = models.CharField(
-        max_length=200, blank=True, help_text=_('e.g. "under UN Security Council resolution 1244"')
+        _("note"), max_length=200, blank=True, help_text=_('e.g. "under UN Security Council resolution 1244"')
     )
 
     history = curated_history()
@@ -126,29 +129,31 @@ class PartnerQuerySet(PublicQuerySet):
 class Partner(PublicModel):
     """An organisation, network, institution, agency, office, mission or body."""
 
-    name = models.CharField(max_length=250)
-    slug = models.SlugField(max_length=120, unique=True)
-    acronym = models.CharField(max_length=40, blank=True, db_index=True)
-    kind = models.CharField(max_length=20, choices=PartnerKind.choices, db_index=True)
-    scope = models.CharField(max_length=20, choices=Scope.choices, db_index=True)
+    name = models.CharField(_("name"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices, db_index=True)
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, db_index=True)
     country = models.ForeignKey(
         Country,
+        verbose_name=_("country"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="partners",
         help_text=_("Empty for regional and international bodies."),
     )
-    founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    founded_year = models.PositiveSmallIntegerField(_("founded year"), null=True, blank=True)
     parent = models.ForeignKey(
         "self",
+        verbose_name=_("part of"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="units",
         help_text=_("The body this one is part of (e.g. a unit inside a police service)."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
 
     objects = PartnerQuerySet.as_manager()
     search_prefetch = ("aliases", "citations", "country", "parent")
@@ -248,10 +253,13 @@ class Partner(PublicModel):
 class Alias(models.Model):
     """Another name of a partner: a spelling, acronym, former or local-language name."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=250)
-    kind = models.CharField(max_length=10, choices=AliasKind.choices, default=AliasKind.SPELLING)
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(_("name"), max_length=250)
+    kind = models.CharField(_("kind"), max_length=10, choices=AliasKind.choices, default=AliasKind.SPELLING)
     language = models.CharField(
+        _("language"),
         max_length=8,
         blank=True,
         help_text=_(
@@ -263,7 +271,8 @@ class Alias(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "aliases"
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
         constraints = [
             models.UniqueConstraint(
                 fields=["partner", "name"],
@@ -284,17 +293,29 @@ class Alias(models.Model):
 class PartnerRelation(TimestampedModel):
     """A typed link between two partners: membership of a network, founding, coordination…"""
 
-    source = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="relations_from")
-    type = models.CharField(max_length=20, choices=RelationType.choices, db_index=True)
-    target = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="relations_to")
-    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    note = models.CharField(max_length=300, blank=True)
+    source = models.ForeignKey(
+        Partner,
+        verbose_name=pgettext_lazy("the partner a relation goes from", "source"),
+        on_delete=models.CASCADE,
+        related_name="relations_from",
+    )
+    type = models.CharField(_("type"), max_length=20, choices=RelationType.choices, db_index=True)
+    target = models.ForeignKey(
+        Partner,
+        verbose_name=pgettext_lazy("the partner a relation goes to", "target"),
+        on_delete=models.CASCADE,
+        related_name="relations_to",
+    )
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     history = curated_history()
 
     class Meta:
         ordering = ["source__name", "type", "target__name"]
+        verbose_name = _("partner relation")
+        verbose_name_plural = _("partner relations")
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "type", "target"],

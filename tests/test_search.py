@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from activities.models import Activity
 from casestudies.models import Approach, CaseStudy, Lesson
@@ -135,3 +136,97 @@ def test_postgresql_search_is_served_by_the_full_text_index():
         )
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "wps_portal_searchentry_vector_gin" in plan
+
+
+# -- the language of each hit's title and snippet ---------------------------------------------
+
+
+def hits(client, path, q) -> dict[str, tuple]:
+    """{result URL: (the title link, the snippet paragraph or None)} of a search page, parsed."""
+    import lxml.html
+
+    page = lxml.html.fromstring(client.get(path, {"q": q}).content.decode())
+    found = {}
+    for item in page.xpath('//ol[@class="search-results"]/li[contains(@class, "search-hit")]'):
+        link = item.xpath("./a")[0]
+        snippets = item.xpath('./p[@class="snippet"]')
+        found[link.get("href").split("?")[0]] = (link, snippets[0] if snippets else None)
+    return found
+
+
+def english_url(record) -> str:
+    with translation.override("en"):
+        return record.get_absolute_url()
+
+
+def reindex(django_capture_on_commit_callbacks, *models):
+    with django_capture_on_commit_callbacks(execute=True):  # cached rankings go at the commit
+        refresh_search_text(list(models) or None)
+
+
+def test_an_english_only_hit_is_marked_english_on_a_page_in_another_language(
+    client, django_capture_on_commit_callbacks
+):
+    activity = Activity.objects.published().first()
+    activity.summary = "Training on the Zorblaxian method for community mediators."
+    activity.save()
+    reindex(django_capture_on_commit_callbacks, Activity)
+    url = english_url(activity)
+    for prefix in ("/sq", "/sr", "/sr-latn", "/bs"):
+        link, snippet = hits(client, f"{prefix}/search/", "zorblaxian")[prefix + url]
+        assert link.get("lang") == "en" and link.text_content() == activity.title, prefix
+        assert snippet.get("lang") == "en" and "Zorblaxian" in snippet.text_content(), prefix
+    link, snippet = hits(client, "/search/", "zorblaxian")[url]
+    assert link.get("lang") is None and snippet.get("lang") is None  # English page: nothing to mark
+
+
+def test_a_translated_hit_carries_its_language_and_an_english_fallback_is_marked(
+    client, django_capture_on_commit_callbacks
+):
+    case = CaseStudy.objects.published().first()
+    case.title_sq = "Rasti i provës Vrundalit"
+    case.summary_en = "The Vrundal network met monthly in Prishtina."
+    case.summary_sq = ""  # no Albanian summary: shown in English
+    case.title_sr = "Студија Врундал"
+    case.summary_sr = "Мрежа Врундал се састајала сваког месеца."
+    case.title_bs = case.summary_bs = ""
+    case.save()
+    reindex(django_capture_on_commit_callbacks, CaseStudy)
+    url = english_url(case)
+
+    link, snippet = hits(client, "/sq/search/", "vrundal")[f"/sq{url}"]
+    assert (link.get("lang"), link.text_content()) == ("sq", "Rasti i provës Vrundalit")
+    assert snippet.get("lang") == "en" and "Vrundal network" in snippet.text_content()
+    assert "Врундал" not in snippet.text_content()  # the English summary, not the Serbian one
+
+    link, snippet = hits(client, "/sr/search/", "vrundal")[f"/sr{url}"]
+    assert (link.get("lang"), link.text_content()) == ("sr", "Студија Врундал")
+    assert snippet.get("lang") == "sr" and "Мрежа Врундал" in snippet.text_content()
+
+    # Serbian Latin: the title's generated column, the snippet transliterated, both tagged sr-latn
+    link, snippet = hits(client, "/sr-latn/search/", "vrundal")[f"/sr-latn{url}"]
+    assert (link.get("lang"), link.text_content()) == ("sr-latn", "Studija Vrundal")
+    assert snippet.get("lang") == "sr-latn" and "Mreža Vrundal" in snippet.text_content()
+
+    # Bosnian has neither: title and snippet in English, marked so
+    link, snippet = hits(client, "/bs/search/", "vrundal")[f"/bs{url}"]
+    assert (link.get("lang"), link.text_content()) == ("en", case.title_en)
+    assert snippet.get("lang") == "en"
+
+    # On the English page the English texts are unmarked; a snippet cut from a translation is not
+    link, snippet = hits(client, "/search/", "vrundal")[url]
+    assert link.get("lang") is None and link.text_content() == case.title_en
+    assert snippet.get("lang") is None
+    _link, serbian = hits(client, "/search/", "месеца")[url]
+    assert serbian.get("lang") == "sr" and "месеца" in serbian.text_content()
+
+
+def test_a_partners_name_is_not_tagged_but_its_english_description_is(
+    client, django_capture_on_commit_callbacks, zene_zenama
+):
+    zene_zenama.description = "A network of women's groups in the Glorvian valley."
+    zene_zenama.save()
+    reindex(django_capture_on_commit_callbacks, Partner)
+    link, snippet = hits(client, "/sq/search/", "glorvian")["/sq" + english_url(zene_zenama)]
+    assert link.get("lang") is None  # a name, in the language it chose (as on the partner's page)
+    assert snippet.get("lang") == "en"

@@ -237,9 +237,13 @@ class SourceDocumentForm(CurationForm):
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(CuratedAdmin):
     form = SourceDocumentForm
-    list_display = ("key", "title", "publisher", "date_display", "filename")
+    list_display = ("key", "title", "publisher", "date_shown", "filename")
     search_fields = ("key", "title", "publisher")
     prepopulated_fields = {"key": ("title",)}
+
+    @admin.display(description=_("Date"), ordering="date")
+    def date_shown(self, obj):
+        return obj.date_display
 
 
 class CitationAdminForm(CitationForm, CurationForm):

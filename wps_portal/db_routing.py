@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from . import services
+from .security import ADMIN_PREFIX
 
 _pinned: contextvars.ContextVar[bool] = contextvars.ContextVar("wps_primary_pinned", default=False)
 _request_replica: contextvars.ContextVar[str | None] = contextvars.ContextVar("wps_replica", default=None)
@@ -61,7 +62,7 @@ def request_needs_primary(request) -> bool:
     """A request that writes, curates or is signed in reads its own writes from the primary."""
     return (
         request.method not in SAFE_METHODS
-        or request.path_info.startswith("/admin/")
+        or request.path_info.startswith(ADMIN_PREFIX)
         or settings.SESSION_COOKIE_NAME in request.COOKIES
         or "HTTP_AUTHORIZATION" in request.META
     )

@@ -14,7 +14,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from . import languages
-from .security import API_PREFIX
+from .security import ADMIN_PREFIX, API_PREFIX
 
 
 def _interpolate(text, params) -> str:
@@ -53,11 +53,18 @@ def plural_forms(message, counts=range(1000)) -> dict[str, str]:
 
 class LanguageMiddleware(LocaleMiddleware):
     """The public pages: Django's LocaleMiddleware, the language being the URL's prefix (an
-    unprefixed page is English, so a shared link reads the same for everyone). The API, which has
-    one address per resource: ``?lang=``, else the language cookie, else Accept-Language; an
-    unknown ``lang`` is the API's 400 naming the parameter."""
+    unprefixed page is English, so a shared link reads the same for everyone). The admin, which
+    has one address per page and is nobody's shared link: the language cookie (the switcher's
+    choice), else Accept-Language, else English — Django's resolution for a path without a
+    prefix, which LocaleMiddleware skips for English when i18n_patterns leave English unprefixed.
+    The API, which has one address per resource: ``?lang=``, else the cookie, else
+    Accept-Language; an unknown ``lang`` is the API's 400 naming the parameter."""
 
     def process_request(self, request):
+        if request.path_info.startswith(ADMIN_PREFIX):
+            translation.activate(translation.get_language_from_request(request, check_path=False))
+            request.LANGUAGE_CODE = translation.get_language()
+            return None
         if not request.path_info.startswith(API_PREFIX):
             return super().process_request(request)
         asked = request.GET.get("lang")

@@ -72,8 +72,8 @@ def may_preview(user, model) -> bool:
 
 
 class TimestampedModel(models.Model):
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -82,14 +82,19 @@ class TimestampedModel(models.Model):
 class PublicModel(TimestampedModel):
     """A record shown to the public once a curator publishes it."""
 
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     last_verified = models.DateField(
-        null=True, blank=True, help_text=_("When a curator last checked this record against its sources.")
+        _("last verified"),
+        null=True,
+        blank=True,
+        help_text=_("When a curator last checked this record against its sources."),
     )
     citations = GenericRelation("wps_portal.Citation")
     # Lower-cased, accent-free text of every searchable field (names, aliases, acronyms, summary),
     # kept up to date by wps_portal.search.refresh_search_text; the search box queries it.
-    search_text = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
 
     objects = PublicQuerySet.as_manager()
 
@@ -192,19 +197,27 @@ def published_prefetch(
 class SourceDocument(TimestampedModel):
     """One of the public documents the knowledge base is built from."""
 
-    key = models.SlugField(max_length=80, unique=True, help_text=_("Stable key used in citations."))
-    title = models.CharField(max_length=300)
-    publisher = models.CharField(max_length=200)
-    date = models.DateField(null=True, blank=True)
-    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR)
+    key = models.SlugField(_("key"), max_length=80, unique=True, help_text=_("Stable key used in citations."))
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    date = models.DateField(_("date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
+    )
     date_note = models.CharField(
-        max_length=200, blank=True, help_text=_("When the date is inferred, say how (e.g. 'after 2015').")
+        _("date note"),
+        max_length=200,
+        blank=True,
+        help_text=_("When the date is inferred, say how (e.g. 'after 2015')."),
     )
     filename = models.CharField(
-        max_length=200, help_text=_("File name of the text in the sources folder, used to verify excerpts.")
+        _("filename"),
+        max_length=200,
+        help_text=_("File name of the text in the sources folder, used to verify excerpts."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
     url = models.URLField(
+        _("url"),
         max_length=500,
         blank=True,
         help_text=_(
@@ -308,18 +321,24 @@ class CitationQuerySet(models.QuerySet):
 class Citation(TimestampedModel):
     """A verbatim excerpt of a source document that supports a record."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(ContentType, verbose_name=_("content type"), on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(_("object id"))
     record = GenericForeignKey("content_type", "object_id")
-    source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="citations")
-    excerpt = models.TextField(
-        help_text=_("Verbatim text of the source, at most %(n)d characters.") % {"n": EXCERPT_MAX_LENGTH}
+    source = models.ForeignKey(
+        SourceDocument, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations"
     )
-    section = models.CharField(max_length=300, blank=True, help_text=_("Heading of the section quoted."))
-    order = models.PositiveSmallIntegerField(default=0)
+    excerpt = models.TextField(
+        _("excerpt"),
+        help_text=_("Verbatim text of the source, at most %(n)d characters.") % {"n": EXCERPT_MAX_LENGTH},
+    )
+    section = models.CharField(
+        _("section"), max_length=300, blank=True, help_text=_("Heading of the section quoted.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
     # Set with verified_at, from the source text's headings (wps_portal.excerpts.locate): where in
     # the document the excerpt was found. The texts have no page numbers, so this is the section.
     locator = models.CharField(
+        _("locator"),
         max_length=300,
         blank=True,
         editable=False,
@@ -329,6 +348,7 @@ class Citation(TimestampedModel):
     # admin, the API, an import or the loader): when the excerpt was last found in its source's
     # text. Empty: unverified, because the text was not available where it was saved.
     verified_at = models.DateTimeField(
+        _("verified at"),
         null=True,
         blank=True,
         editable=False,

@@ -21,6 +21,7 @@ from rest_framework.throttling import BaseThrottle
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 API_PREFIX = "/api/"
+ADMIN_PREFIX = "/admin/"
 
 
 def client_ip(request) -> str:

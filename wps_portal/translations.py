@@ -114,9 +114,10 @@ class TranslatedText:
 
     @property
     def lang_attr(self) -> str:
-        """` lang="sq"` for a text on a page in another language than English (an English page's
-        ``<html lang>`` covers it); the code is one of languages.ALL_LANGUAGES."""
-        if self.asked == languages.SOURCE_LANGUAGE:
+        """` lang="sq"` for a text on a page in another language than English, or in another
+        language than English on an English page (whose ``<html lang>`` covers English); the code
+        is one of languages.ALL_LANGUAGES."""
+        if self.asked == self.language == languages.SOURCE_LANGUAGE:
             return ""
         return mark_safe(f' lang="{self.language}"')  # noqa: S308 (a code from the fixed list)
 

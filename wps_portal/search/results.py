@@ -12,8 +12,18 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import pgettext
 
+from .. import languages
+from ..translations import (
+    TRANSLATED_LANGUAGES,
+    TranslatedText,
+    column,
+    content_language,
+    to_latin,
+    translated,
+    translated_fields,
+)
 from . import engine
-from .snippets import highlight, snippet
+from .snippets import best_snippet, highlight
 
 MAX_QUERY_LENGTH = 500
 
@@ -196,19 +206,60 @@ def _attach_records(hits, kinds) -> dict[int, str]:
 
 def _result(hit, kind: Kind, stems, country_names, text: str) -> dict:
     record = hit.record
-    title = getattr(record, "name", None) or getattr(record, "title", None) or str(record)
-    if kind.key == "lesson" and not record.title:
-        title = str(record)
+    title, title_lang = _title(record, kind)
     date = getattr(record, "dates_display", None) or getattr(record, "date_display", None) or hit.year or ""
+    snippet, snippet_lang = _snippet(record, text, stems)
     return {
         "url": record.get_absolute_url(),
-        "title": highlight(str(title), stems),
+        "title": highlight(title, stems),
+        "title_lang": title_lang,
         # An acronym that is the name ("UN Women") is not repeated after it (the title is highlighted).
         "acronym": "" if getattr(record, "acronym", "") == title else getattr(record, "acronym", ""),
         "kind": kind.model._meta.verbose_name,
         "kind_key": kind.key,
         "date": date,
         "countries": [country_names.get(c, c) for c in hit.countries],
-        "snippet": snippet(text.split("\n"), stems),
+        "snippet": snippet,
+        "snippet_lang": snippet_lang,
         "partial": not hit.complete,
     }
+
+
+def _title(record, kind: Kind) -> tuple[str, str]:
+    """The hit's title in the page's language, and its ``lang`` attribute: as on the record's own
+    page (``translated``), so a title shown in English on a page in another language says so."""
+    field = next((f for f in ("name", "title") if getattr(record, f, None)), None)
+    if field is None:  # a lesson with no title: "<case study>: lesson 2", in the page's language
+        return str(record), ""
+    shown = translated(record, field)
+    # An organisation's name is a name, in the language it chose, not an English text: the
+    # partner pages do not tag it either (its local names are its aliases, tagged with theirs).
+    return shown.text, "" if kind.key == "partner" else shown.lang_attr
+
+
+def _snippet(record, text: str, stems) -> tuple[str, str]:
+    """The hit's snippet and its ``lang`` attribute. The record's search text (``SearchEntry.text``)
+    holds its English texts and its translations, one a line; a line that is a translation is in
+    that language (Serbian Cyrillic shown in Latin on a Serbian Latin page), any other in English.
+    Lines in the page's language come first, so when nothing else matches better the reader's
+    language is shown; the translations of the title are left out (the title is shown above)."""
+    asked = content_language()
+    of = {}  # translation, whitespace folded as in the search text → (language, field)
+    for field in translated_fields(type(record)):
+        for code in TRANSLATED_LANGUAGES:
+            value = " ".join((getattr(record, column(field, code), "") or "").split())
+            if value:
+                of.setdefault(value, (code, field))
+    lines = []
+    for line in text.split("\n"):
+        code, field = of.get(line, (languages.SOURCE_LANGUAGE, None))
+        if field == "title":
+            continue
+        if languages.TRANSLITERATED.get(asked) == code:
+            line, code = to_latin(line), asked
+        lines.append((line, code))
+    lines.sort(key=lambda line: line[1] != asked)  # stable: otherwise in the search text's order
+    index, snippet = best_snippet([line for line, _code in lines], stems)
+    if index is None:
+        return snippet, ""
+    return snippet, TranslatedText("", lines[index][1], None, asked).lang_attr

@@ -35,8 +35,15 @@ def highlight(text: str, stems: set[str]) -> SafeString:
 
 def snippet(texts: list[str], stems: set[str], window: int = WINDOW) -> SafeString:
     """The best window of ``texts`` (the first text's start when nothing matches)."""
+    return best_snippet(texts, stems, window)[1]
+
+
+def best_snippet(texts: list[str], stems: set[str], window: int = WINDOW) -> tuple[int | None, SafeString]:
+    """:func:`snippet` and the index in ``texts`` of the text it was cut from (None when there is
+    no snippet), so the page can give the snippet the language of that text. On a tie the earlier
+    text wins."""
     best = None
-    for text in texts:
+    for index, text in enumerate(texts):
         if not text:
             continue
         tokens, marks = _marked(text, stems)
@@ -48,13 +55,13 @@ def snippet(texts: list[str], stems: set[str], window: int = WINDOW) -> SafeStri
             inside = marked[k:end]
             key = (len({tokens[i].group().casefold() for i in inside}), len(inside))
             if best is None or key > best[0]:
-                best = (key, text, tokens, marks, max(0, start - 4))
+                best = (key, index, text, tokens, marks, max(0, start - 4))
         if best is None:
-            best = ((0, 0), text, tokens, marks, 0)
+            best = ((0, 0), index, text, tokens, marks, 0)
     if best is None:
-        return mark_safe("")
-    _key, text, tokens, marks, begin = best
-    return _render(text, tokens, marks, begin, min(len(tokens), begin + window))
+        return None, mark_safe("")
+    _key, index, text, tokens, marks, begin = best
+    return index, _render(text, tokens, marks, begin, min(len(tokens), begin + window))
 
 
 def _render(text, tokens, marks, begin, end, whole=False) -> SafeString:
