@@ -14,7 +14,6 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
@@ -29,7 +28,7 @@ from wps_portal.services import Via
 from .export import csv_response
 from .filters import FilterBackend
 from .pagination import PageNumberPagination
-from .renderers import BrowsableAPIRenderer, CSVRenderer
+from .renderers import BrowsableAPIRenderer, CSVRenderer, JSONRenderer
 from .serializers import SourceDocumentSerializer
 
 TRUE = {"1", "true", "yes", "on"}
@@ -71,7 +70,7 @@ class BaseReadOnlyViewSet(ExportFormatsMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
     filter_backends = [FilterBackend]
     pagination_class = PageNumberPagination
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
     csv_filename = "records"
 
     # -- records ------------------------------------------------------------------------------
