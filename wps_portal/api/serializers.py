@@ -15,12 +15,15 @@ so the view fetches exactly what the chosen fields need, in a constant number of
 from __future__ import annotations
 
 import functools
+import re
+import threading
+from collections import OrderedDict
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -37,6 +40,34 @@ def citations_prefetch(path="citations"):
     return Prefetch(path, queryset=Citation.objects.select_related("source"))
 
 
+# A key made of these characters is in a URL as it is (reverse() quotes none of them, and every
+# API route's lookup accepts them), so its path is a template's, reversed once per prefix.
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9._~-]+")
+_KEY = "__key__"
+
+
+@functools.lru_cache(maxsize=256)
+def _path_around_key(prefix, urlconf, view_name, kwarg):
+    del prefix  # in the cache key only: reverse() reads it from the thread
+    path = reverse(view_name, urlconf=urlconf, kwargs={kwarg: _KEY} if kwarg else None)
+    return tuple(path.split(_KEY, 1)) if kwarg else (path, "")
+
+
+def api_path(view_name, kwarg=None, value=None) -> str:
+    """``reverse(view_name, kwargs={kwarg: value})`` (no kwargs without ``kwarg``), without
+    resolving the URL pattern again on every row of a page."""
+    if kwarg is None:
+        return _path_around_key(get_script_prefix(), get_urlconf(), view_name, None)[0]
+    text = str(value)
+    if not isinstance(value, str | int) or isinstance(value, bool) or not _PLAIN_KEY.fullmatch(text):
+        return reverse(view_name, kwargs={kwarg: value})
+    try:
+        head, tail = _path_around_key(get_script_prefix(), get_urlconf(), view_name, kwarg)
+    except NoReverseMatch:  # the route's own lookup refuses the placeholder: reverse each time
+        return reverse(view_name, kwargs={kwarg: value})
+    return f"{head}{text}{tail}"
+
+
 class DetailUrlField(serializers.HyperlinkedIdentityField):
     """The record's API URL, plain: without the request's ?format= (which DRF would carry over,
     putting ``?format=csv`` in every url cell of a CSV export).
@@ -48,7 +79,7 @@ class DetailUrlField(serializers.HyperlinkedIdentityField):
         lookup_value = getattr(obj, self.lookup_field, None)
         if lookup_value in (None, ""):
             return None
-        path = reverse(view_name, kwargs={self.lookup_url_kwarg: lookup_value})
+        path = api_path(view_name, self.lookup_url_kwarg, lookup_value)
         return request.build_absolute_uri(path) if request else path
 
 
@@ -83,7 +114,7 @@ class ListUrlField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        path = f"{reverse(f'api:{self.basename}-list')}?{self.param}={getattr(value, self.lookup)}"
+        path = f"{api_path(f'api:{self.basename}-list')}?{self.param}={getattr(value, self.lookup)}"
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
@@ -302,6 +333,40 @@ def _field_names(serializer_class) -> tuple[str, ...]:
     return tuple(serializer_class().fields)
 
 
+# -- reads from a serializer tree built once ---------------------------------------------------
+
+_trees = threading.local()
+TREES_PER_THREAD = 32  # (class, fields, many) combinations kept, the least recently used dropped
+
+
+def represent(serializer_class, instance, *, context: dict, fields=None, many: bool = False):
+    """``serializer_class(instance, many=many, fields=fields, context=context).data``, from a
+    serializer tree built once per thread for each (class, fields, many) and reused.
+
+    Building the tree (a field object per field of every nested serializer, deep-copied from the
+    class's declarations, ModelSerializer's field mapping) costs more than serialising a page of
+    records. Nothing in the tree depends on the request but its context (the request, for
+    absolute URLs), set here on the root, which every field reads it from; nor on the language
+    (translated fields are read from the record, in the language active then). Reads only: the
+    tree is never validated or saved with. A tree in use is out of the cache until its data is
+    made, so a nested use builds its own."""
+    cache = getattr(_trees, "cache", None)
+    if cache is None:
+        cache = _trees.cache = OrderedDict()
+    key = (serializer_class, many, None if fields is None else tuple(fields))
+    serializer = cache.pop(key, None)
+    if serializer is None:
+        serializer = serializer_class(many=many, fields=fields, context={})
+    serializer._context = context
+    serializer.instance = instance
+    serializer.__dict__.pop("_data", None)
+    data = serializer.data
+    cache[key] = serializer
+    while len(cache) > TREES_PER_THREAD:
+        cache.popitem(last=False)
+    return data
+
+
 class SourceDocumentSerializer(BaseSerializer):
     url = detail_url("source", "key")
     # Where the document itself can be read online (null: not known); ``url`` is its API address.
@@ -394,7 +459,9 @@ __all__ = [
     "HtmlUrlField",
     "ListUrlField",
     "PartialDateField",
+    "api_path",
     "SourceDocumentSerializer",
     "citations_prefetch",
     "detail_url",
+    "represent",
 ]

@@ -29,7 +29,7 @@ from .export import csv_response
 from .filters import FilterBackend
 from .pagination import PageNumberPagination
 from .renderers import BrowsableAPIRenderer, CSVRenderer, JSONRenderer
-from .serializers import SourceDocumentSerializer
+from .serializers import SourceDocumentSerializer, represent
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"", "0", "false", "no", "off"}
@@ -188,7 +188,25 @@ class BaseReadOnlyViewSet(ExportFormatsMixin, viewsets.ReadOnlyModelViewSet):
             # the rows the serializer would, for the same field names.
             rows = serializer_class.fast_rows(objects, names, request)
             return self.get_paginated_response(rows) if page is not None else Response(rows)
-        return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is not None:
+            return self.get_paginated_response(self.represent(page, many=True))
+        return Response(self.represent(queryset, many=True))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.represent(self.get_object()))
+
+    def represent(self, instance, many=False):
+        """What ``get_serializer(instance, many=many).data`` gives, from a serializer tree built
+        once (``represent``): a read's serializer is only ever asked for its data."""
+        return represent(
+            self.get_serializer_class(),
+            instance,
+            context=self.get_serializer_context(),
+            fields=self.requested_fields(),
+            many=many,
+        )
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
