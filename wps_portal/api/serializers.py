@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -40,29 +41,31 @@ def citations_prefetch(path="citations"):
     return Prefetch(path, queryset=Citation.objects.select_related("source"))
 
 
-# A key made of these characters is in a URL as it is (reverse() quotes none of them, and every
-# API route's lookup accepts them), so its path is a template's, reversed once per prefix.
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9._~-]+")
+# A key made of a slug's characters is in a URL as it is (reverse() quotes none of them, and the
+# API's routes take any: [^/]+), so its path is a template's, reversed once per prefix. Others
+# (a source key with a colon, a name with spaces) are reversed as they come.
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _KEY = "__key__"
 
 
 @functools.lru_cache(maxsize=256)
-def _path_around_key(prefix, urlconf, view_name, kwarg):
-    del prefix  # in the cache key only: reverse() reads it from the thread
+def _path_around_key(prefix, language, urlconf, view_name, kwarg):
+    del prefix, language  # in the cache key only: reverse() reads them from the thread
     path = reverse(view_name, urlconf=urlconf, kwargs={kwarg: _KEY} if kwarg else None)
     return tuple(path.split(_KEY, 1)) if kwarg else (path, "")
 
 
 def api_path(view_name, kwarg=None, value=None) -> str:
     """``reverse(view_name, kwargs={kwarg: value})`` (no kwargs without ``kwarg``), without
-    resolving the URL pattern again on every row of a page."""
+    resolving the URL pattern again on every row of a page. (The template is kept per script
+    prefix, language and URLconf, so a page's URL under its language prefix would be right too.)"""
     if kwarg is None:
-        return _path_around_key(get_script_prefix(), get_urlconf(), view_name, None)[0]
+        return _path_around_key(get_script_prefix(), get_language(), get_urlconf(), view_name, None)[0]
     text = str(value)
     if not isinstance(value, str | int) or isinstance(value, bool) or not _PLAIN_KEY.fullmatch(text):
         return reverse(view_name, kwargs={kwarg: value})
     try:
-        head, tail = _path_around_key(get_script_prefix(), get_urlconf(), view_name, kwarg)
+        head, tail = _path_around_key(get_script_prefix(), get_language(), get_urlconf(), view_name, kwarg)
     except NoReverseMatch:  # the route's own lookup refuses the placeholder: reverse each time
         return reverse(view_name, kwargs={kwarg: value})
     return f"{head}{text}{tail}"
