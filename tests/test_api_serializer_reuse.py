@@ -5,7 +5,7 @@ each request and Django's reverse(), whatever the request, language or fields be
 import pytest
 from django.urls import reverse
 
-from wps_portal.api import views
+from wps_portal.api import serializers, views
 from wps_portal.api.serializers import api_path
 from wps_portal.api.urls import RESOURCES
 
@@ -71,3 +71,32 @@ def test_every_record_read_through_a_reused_tree_is_a_fresh_serializers(client, 
 def test_api_paths_are_reverses(view_name, kwarg, value):
     kwargs = {kwarg: value} if kwarg else None
     assert api_path(view_name, kwarg, value) == reverse(view_name, kwargs=kwargs)
+
+
+def test_threads_reading_at_once_each_get_their_own_tree(rf, settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from partners.api.serializers import PartnerSerializer
+    from partners.models import Partner
+
+    settings.ALLOWED_HOSTS = ["*"]
+    partners = list(PartnerSerializer.eager_load(Partner.objects.published())[:20])
+
+    def read(n):
+        context = {"request": rf.get("/", HTTP_HOST=f"host{n}.example")}
+        got = serializers.represent(PartnerSerializer, partners, context=context, many=True)
+        return got == fresh(PartnerSerializer, partners, context=context, many=True), n
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert all(same for same, _n in pool.map(read, range(24)))
+
+
+def test_idle_trees_are_bounded(client):
+    from itertools import combinations
+
+    names = ["slug", "name", "acronym", "kind", "scope", "founded_year", "description"]
+    chosen = [",".join(c) for n in (2, 3) for c in combinations(names, n)]  # 56 combinations
+    assert len(chosen) > serializers.IDLE_TREES
+    for fields in chosen:
+        assert client.get(f"/api/v1/partners/?fields={fields}").status_code == 200
+    assert serializers._idle_count == sum(map(len, serializers._idle.values())) == serializers.IDLE_TREES

@@ -338,36 +338,51 @@ def _field_names(serializer_class) -> tuple[str, ...]:
 
 # -- reads from a serializer tree built once ---------------------------------------------------
 
-_trees = threading.local()
-TREES_PER_THREAD = 32  # (class, fields, many) combinations kept, the least recently used dropped
+# Idle trees by (class, fields, many), the least recently used first. A tree is out of the pool
+# while a thread uses it, so no two requests share one; past IDLE_TREES (a tree is 100–260 KiB)
+# the least recently used are dropped.
+_idle: OrderedDict[tuple, list] = OrderedDict()
+_idle_lock = threading.Lock()
+_idle_count = 0
+IDLE_TREES = 48
 
 
 def represent(serializer_class, instance, *, context: dict, fields=None, many: bool = False):
     """``serializer_class(instance, many=many, fields=fields, context=context).data``, from a
-    serializer tree built once per thread for each (class, fields, many) and reused.
+    serializer tree built once and reused by later requests.
 
     Building the tree (a field object per field of every nested serializer, deep-copied from the
     class's declarations, ModelSerializer's field mapping) costs more than serialising a page of
     records. Nothing in the tree depends on the request but its context (the request, for
     absolute URLs), set here on the root, which every field reads it from; nor on the language
     (translated fields are read from the record, in the language active then). Reads only: the
-    tree is never validated or saved with. A tree in use is out of the cache until its data is
-    made, so a nested use builds its own."""
-    cache = getattr(_trees, "cache", None)
-    if cache is None:
-        cache = _trees.cache = OrderedDict()
+    tree is never validated or saved with, and it keeps neither the records nor the request once
+    their data is made (the data's ``.serializer`` is not for reading after that)."""
+    global _idle_count
     key = (serializer_class, many, None if fields is None else tuple(fields))
-    serializer = cache.pop(key, None)
+    with _idle_lock:
+        trees = _idle.get(key)
+        serializer = trees.pop() if trees else None
+        if serializer is not None:
+            _idle_count -= 1
     if serializer is None:
         serializer = serializer_class(many=many, fields=fields, context={})
-    serializer._context = context
-    serializer.instance = instance
-    serializer.__dict__.pop("_data", None)
-    data = serializer.data
-    cache[key] = serializer
-    while len(cache) > TREES_PER_THREAD:
-        cache.popitem(last=False)
-    return data
+    serializer._context, serializer.instance = context, instance
+    try:
+        return serializer.data
+    finally:
+        serializer._context, serializer.instance = {}, None
+        serializer.__dict__.pop("_data", None)
+        with _idle_lock:
+            _idle.setdefault(key, []).append(serializer)
+            _idle.move_to_end(key)
+            _idle_count += 1
+            while _idle_count > IDLE_TREES:
+                oldest = next(iter(_idle))
+                _idle[oldest].pop()
+                _idle_count -= 1
+                if not _idle[oldest]:
+                    del _idle[oldest]
 
 
 class SourceDocumentSerializer(BaseSerializer):

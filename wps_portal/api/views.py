@@ -199,7 +199,11 @@ class BaseReadOnlyViewSet(ExportFormatsMixin, viewsets.ReadOnlyModelViewSet):
 
     def represent(self, instance, many=False):
         """What ``get_serializer(instance, many=many).data`` gives, from a serializer tree built
-        once (``represent``): a read's serializer is only ever asked for its data."""
+        once (``represent``) for JSON, where the serializer is only ever asked for its data (the
+        browsable API reads the serializer again when it renders its forms)."""
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if renderer is None or renderer.format != "json":
+            return self.get_serializer(instance, many=many).data
         return represent(
             self.get_serializer_class(),
             instance,
