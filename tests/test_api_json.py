@@ -6,7 +6,7 @@ import json
 import uuid
 
 import pytest
-from django.utils.translation import gettext_lazy
+from django.utils.functional import lazy
 from rest_framework import renderers
 
 from wps_portal.api.renderers import JSONRenderer
@@ -63,7 +63,7 @@ def test_floats_read_back_as_drfs(client):
 def test_what_orjson_does_not_write_itself_is_written_as_drf_writes_it():
     utc = datetime.UTC
     data = {
-        "lazy": gettext_lazy("Not found."),
+        "lazy": lazy(str, str)("a lazy string, as gettext_lazy makes"),
         "decimal": decimal.Decimal("1.50"),
         "aware": datetime.datetime(2010, 6, 1, 12, 30, 5, 123456, tzinfo=utc),
         "naive": datetime.datetime(2010, 6, 1, 12, 30),
