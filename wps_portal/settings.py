@@ -243,6 +243,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
     ],
+    # JSON encoded by orjson (DRF's JSON, faster: wps_portal/api/renderers.py), and the browsable API.
+    "DEFAULT_RENDERER_CLASSES": [
+        "wps_portal.api.renderers.JSONRenderer",
+        "wps_portal.api.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_SCHEMA_CLASS": "wps_portal.api.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["wps_portal.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "wps_portal.api.pagination.PageNumberPagination",

@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers
 from rest_framework.decorators import action
 
+from wps_portal.api.renderers import JSONRenderer
 from wps_portal.api.views import BaseViewSet
 
 from .. import iati
@@ -43,7 +44,7 @@ class IATIMixin:
 
     def get_renderers(self):
         if getattr(self, "action", None) == "iati":
-            return [IATIRenderer(), renderers.JSONRenderer()]
+            return [IATIRenderer(), JSONRenderer()]
         return super().get_renderers()
 
     def _url(self, path):
@@ -71,9 +72,7 @@ class IATIMixin:
         return response
 
     @extend_schema(responses={(200, iati.MEDIA_TYPE): IATI_RESPONSE}, filters=False, parameters=[])
-    @action(
-        detail=True, methods=["get"], url_path="iati", renderer_classes=[IATIRenderer, renderers.JSONRenderer]
-    )
+    @action(detail=True, methods=["get"], url_path="iati", renderer_classes=[IATIRenderer, JSONRenderer])
     def iati(self, request, *args, **kwargs):
         """The record as IATI activity XML (IATI Standard 2.03)."""
         return self.record_iati(self._published_one())

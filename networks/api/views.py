@@ -10,7 +10,7 @@ from rest_framework.settings import api_settings
 
 from partners.models import Partner
 from wps_portal.api.filters import FilterBackend
-from wps_portal.api.renderers import BrowsableAPIRenderer
+from wps_portal.api.renderers import BrowsableAPIRenderer, JSONRenderer
 from wps_portal.api.views import ExportFormatsMixin
 
 from .. import exports
@@ -56,7 +56,7 @@ class NetworkView(ExportFormatsMixin, GenericAPIView):
     pagination_class = None
     export_formats = tuple(EXPORTS)
     renderer_classes = [
-        renderers.JSONRenderer,
+        JSONRenderer,
         BrowsableAPIRenderer,
         GraphMLRenderer,
         GEXFRenderer,
@@ -84,8 +84,8 @@ class NetworkView(ExportFormatsMixin, GenericAPIView):
             and response.status_code >= 400
             and isinstance(response.accepted_renderer, GraphMLRenderer)
         ):
-            response.accepted_renderer = renderers.JSONRenderer()
-            response.accepted_media_type = renderers.JSONRenderer.media_type
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
         return response
 
     def perform_content_negotiation(self, request, force=False):

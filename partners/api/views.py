@@ -4,10 +4,10 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wps_portal.api.renderers import JSONRenderer
 from wps_portal.api.views import BaseReadOnlyViewSet, BaseViewSet
 
 from .. import reconcile

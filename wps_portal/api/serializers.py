@@ -15,12 +15,16 @@ so the view fetches exactly what the chosen fields need, in a constant number of
 from __future__ import annotations
 
 import functools
+import re
+import threading
+from collections import OrderedDict
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -37,6 +41,36 @@ def citations_prefetch(path="citations"):
     return Prefetch(path, queryset=Citation.objects.select_related("source"))
 
 
+# A key made of a slug's characters is in a URL as it is (reverse() quotes none of them, and the
+# API's routes take any: [^/]+), so its path is a template's, reversed once per prefix. Others
+# (a source key with a colon, a name with spaces) are reversed as they come.
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_KEY = "__key__"
+
+
+@functools.lru_cache(maxsize=256)
+def _path_around_key(prefix, language, urlconf, view_name, kwarg):
+    del prefix, language  # in the cache key only: reverse() reads them from the thread
+    path = reverse(view_name, urlconf=urlconf, kwargs={kwarg: _KEY} if kwarg else None)
+    return tuple(path.split(_KEY, 1)) if kwarg else (path, "")
+
+
+def api_path(view_name, kwarg=None, value=None) -> str:
+    """``reverse(view_name, kwargs={kwarg: value})`` (no kwargs without ``kwarg``), without
+    resolving the URL pattern again on every row of a page. (The template is kept per script
+    prefix, language and URLconf, so a page's URL under its language prefix would be right too.)"""
+    if kwarg is None:
+        return _path_around_key(get_script_prefix(), get_language(), get_urlconf(), view_name, None)[0]
+    text = str(value)
+    if not isinstance(value, str | int) or isinstance(value, bool) or not _PLAIN_KEY.fullmatch(text):
+        return reverse(view_name, kwargs={kwarg: value})
+    try:
+        head, tail = _path_around_key(get_script_prefix(), get_language(), get_urlconf(), view_name, kwarg)
+    except NoReverseMatch:  # the route's own lookup refuses the placeholder: reverse each time
+        return reverse(view_name, kwargs={kwarg: value})
+    return f"{head}{text}{tail}"
+
+
 class DetailUrlField(serializers.HyperlinkedIdentityField):
     """The record's API URL, plain: without the request's ?format= (which DRF would carry over,
     putting ``?format=csv`` in every url cell of a CSV export).
@@ -48,7 +82,7 @@ class DetailUrlField(serializers.HyperlinkedIdentityField):
         lookup_value = getattr(obj, self.lookup_field, None)
         if lookup_value in (None, ""):
             return None
-        path = reverse(view_name, kwargs={self.lookup_url_kwarg: lookup_value})
+        path = api_path(view_name, self.lookup_url_kwarg, lookup_value)
         return request.build_absolute_uri(path) if request else path
 
 
@@ -83,7 +117,7 @@ class ListUrlField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        path = f"{reverse(f'api:{self.basename}-list')}?{self.param}={getattr(value, self.lookup)}"
+        path = f"{api_path(f'api:{self.basename}-list')}?{self.param}={getattr(value, self.lookup)}"
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
@@ -302,6 +336,55 @@ def _field_names(serializer_class) -> tuple[str, ...]:
     return tuple(serializer_class().fields)
 
 
+# -- reads from a serializer tree built once ---------------------------------------------------
+
+# Idle trees by (class, fields, many), the least recently used first. A tree is out of the pool
+# while a thread uses it, so no two requests share one; past IDLE_TREES (a tree is 100–260 KiB)
+# the least recently used are dropped.
+_idle: OrderedDict[tuple, list] = OrderedDict()
+_idle_lock = threading.Lock()
+_idle_count = 0
+IDLE_TREES = 48
+
+
+def represent(serializer_class, instance, *, context: dict, fields=None, many: bool = False):
+    """``serializer_class(instance, many=many, fields=fields, context=context).data``, from a
+    serializer tree built once and reused by later requests.
+
+    Building the tree (a field object per field of every nested serializer, deep-copied from the
+    class's declarations, ModelSerializer's field mapping) costs more than serialising a page of
+    records. Nothing in the tree depends on the request but its context (the request, for
+    absolute URLs), set here on the root, which every field reads it from; nor on the language
+    (translated fields are read from the record, in the language active then). Reads only: the
+    tree is never validated or saved with, and it keeps neither the records nor the request once
+    their data is made (the data's ``.serializer`` is not for reading after that)."""
+    global _idle_count
+    key = (serializer_class, many, None if fields is None else tuple(fields))
+    with _idle_lock:
+        trees = _idle.get(key)
+        serializer = trees.pop() if trees else None
+        if serializer is not None:
+            _idle_count -= 1
+    if serializer is None:
+        serializer = serializer_class(many=many, fields=fields, context={})
+    serializer._context, serializer.instance = context, instance
+    try:
+        return serializer.data
+    finally:
+        serializer._context, serializer.instance = {}, None
+        serializer.__dict__.pop("_data", None)
+        with _idle_lock:
+            _idle.setdefault(key, []).append(serializer)
+            _idle.move_to_end(key)
+            _idle_count += 1
+            while _idle_count > IDLE_TREES:
+                oldest = next(iter(_idle))
+                _idle[oldest].pop()
+                _idle_count -= 1
+                if not _idle[oldest]:
+                    del _idle[oldest]
+
+
 class SourceDocumentSerializer(BaseSerializer):
     url = detail_url("source", "key")
     # Where the document itself can be read online (null: not known); ``url`` is its API address.
@@ -394,7 +477,9 @@ __all__ = [
     "HtmlUrlField",
     "ListUrlField",
     "PartialDateField",
+    "api_path",
     "SourceDocumentSerializer",
     "citations_prefetch",
     "detail_url",
+    "represent",
 ]

@@ -14,7 +14,6 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
@@ -29,8 +28,8 @@ from wps_portal.services import Via
 from .export import csv_response
 from .filters import FilterBackend
 from .pagination import PageNumberPagination
-from .renderers import BrowsableAPIRenderer, CSVRenderer
-from .serializers import SourceDocumentSerializer
+from .renderers import BrowsableAPIRenderer, CSVRenderer, JSONRenderer
+from .serializers import SourceDocumentSerializer, represent
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"", "0", "false", "no", "off"}
@@ -71,7 +70,7 @@ class BaseReadOnlyViewSet(ExportFormatsMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
     filter_backends = [FilterBackend]
     pagination_class = PageNumberPagination
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
     csv_filename = "records"
 
     # -- records ------------------------------------------------------------------------------
@@ -189,7 +188,29 @@ class BaseReadOnlyViewSet(ExportFormatsMixin, viewsets.ReadOnlyModelViewSet):
             # the rows the serializer would, for the same field names.
             rows = serializer_class.fast_rows(objects, names, request)
             return self.get_paginated_response(rows) if page is not None else Response(rows)
-        return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is not None:
+            return self.get_paginated_response(self.represent(page, many=True))
+        return Response(self.represent(queryset, many=True))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.represent(self.get_object()))
+
+    def represent(self, instance, many=False):
+        """What ``get_serializer(instance, many=many).data`` gives, from a serializer tree built
+        once (``represent``) for JSON, where the serializer is only ever asked for its data (the
+        browsable API reads the serializer again when it renders its forms)."""
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if renderer is None or renderer.format != "json":
+            return self.get_serializer(instance, many=many).data
+        return represent(
+            self.get_serializer_class(),
+            instance,
+            context=self.get_serializer_context(),
+            fields=self.requested_fields(),
+            many=many,
+        )
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
