@@ -113,7 +113,9 @@ def main() -> int:
         rows.append((case, rank))
         if args.dump or args.compare:
             exact = engine.run(case["q"], kinds=kinds)
-            matches[case["q"]] = sorted(f"{h.model._meta.model_name}:{h.pk}" for h in exact.hits if h.complete)
+            matches[case["q"]] = sorted(
+                f"{h.model._meta.model_name}:{h.pk}" for h in exact.hits if h.complete
+            )
         for _ in range(args.repeat):
             started, started_cpu = time.perf_counter(), time.process_time()
             engine.run(case["q"], kinds=kinds, narrow=engine.Narrow())

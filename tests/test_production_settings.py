@@ -204,3 +204,24 @@ def test_a_refused_next_after_admin_login_goes_to_the_admin_index(client):
     )
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
+
+
+def test_postgresql_connections_turn_jit_off_unless_asked():
+    """PostgreSQL's JIT spent 1.3 s compiling a broad search's 80 ms candidate query."""
+    code = "from django.conf import settings as s; print(repr(s.DATABASES['default'].get('OPTIONS', {}).get('options')))"
+    url = "postgres://postgres@127.0.0.1:5432/never_connected"
+    default = run_django("shell", "--no-imports", "-c", code, DEBUG="1", DATABASE_URL=url)
+    assert default.stdout.strip() == "'-c jit=off'", default.stderr
+    kept = run_django("shell", "--no-imports", "-c", code, DEBUG="1", DATABASE_URL=url, POSTGRES_JIT="1")
+    assert kept.stdout.strip() == "None", kept.stderr
+
+
+@pytest.mark.django_db
+def test_the_portal_s_postgresql_sessions_run_without_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -358,7 +358,7 @@ def test_a_broad_query_counts_every_complete_match_and_lists_true_matches(query,
         assert counted == Counter(getattr(h, attribute) for h in complete), attribute
     by_country = Counter()
     for group in broad.groups:
-        by_country.update({code: group.count for code in group.countries})
+        by_country.update(dict.fromkeys(group.countries, group.count))
     assert by_country == Counter(code for h in complete for code in h.countries)
     # Listed: true matches only, each as complete as the exact answer says, complete ones first,
     # at most six tiers of candidates.

@@ -62,7 +62,7 @@ BROAD_SCORED = 3000  # complete matches the database may score to choose the bes
 
 def exact_limit() -> int:
     """Candidate matches above which the search page's answer is bounded (see the module docstring)."""
-    return int(getattr(settings, "SEARCH_EXACT_LIMIT", 5000))
+    return int(getattr(settings, "SEARCH_EXACT_LIMIT", 2000))
 
 
 @dataclass
@@ -277,17 +277,26 @@ def _whole_phrase(terms: list[Term]) -> Term | None:
     return Term("", [tuple(s for t in terms for s in t.alternatives[0])])
 
 
-def _published_condition(kinds, restrict: bool, alias: str = "e") -> tuple[str, list]:
-    """SQL: the entry ``alias`` belongs to one of ``kinds`` and (if ``restrict``) is public."""
+def _published_condition(kinds, restrict: bool, alias: str = "e", per_row: bool = False) -> tuple[str, list]:
+    """SQL: the entry ``alias`` belongs to one of ``kinds`` and (if ``restrict``) is public.
+
+    ``per_row``: PostgreSQL may answer the EXISTS by hashing every public id of the kind first
+    (194,135 activities read, 300 ms, in each query that asks); where few entries are tested (the
+    broad path) ``OFFSET 0`` keeps it a lookup by primary key per entry."""
     clauses, params = [], []
     for model in kinds:
         content_type = ContentType.objects.get_for_model(model)
         if restrict:
             # Per match, by primary key: an IN (every public id) would build a set of 200,000
             # activities on every search.
-            public = public_queryset(model).filter(pk=models.expressions.RawSQL(f"{alias}.object_id", []))
+            public = (
+                public_queryset(model)
+                .order_by()
+                .filter(pk=models.expressions.RawSQL(f"{alias}.object_id", []))
+            )
             sql, sub = public.values("pk").query.get_compiler(connection=connection).as_sql()
-            clauses.append(f"({alias}.content_type_id = %s AND EXISTS ({sql}))")
+            fence = " OFFSET 0" if per_row and connection.vendor == "postgresql" else ""
+            clauses.append(f"({alias}.content_type_id = %s AND EXISTS ({sql}{fence}))")
             params.extend([content_type.pk, *sub])
         else:
             clauses.append(f"{alias}.content_type_id = %s")
@@ -379,17 +388,18 @@ def match(
 
 class Syntax:
     """Boolean full-text expressions in the database's own language: FTS5's query syntax on
-    SQLite, a tsquery on PostgreSQL; ``names`` limits a term to names and titles (columns a and b,
-    weights A and B)."""
+    SQLite, a tsquery on PostgreSQL. A condition of the broad path is a list of clauses
+    ``(names?, expression)``, all required: ``names`` limits the clause to names and titles —
+    on SQLite a column filter on columns a and b inside the one MATCH expression; on PostgreSQL
+    the entry's ``names_vector`` (weights A and B only, with its own GIN index: a weight label
+    on ``search_vector`` would make PostgreSQL re-read every match's whole vector)."""
 
     def __init__(self):
         self.sqlite = connection.vendor == "sqlite"
         self.OR, self.AND = (" OR ", " AND ") if self.sqlite else (" | ", " & ")
 
     def term(self, term: Term, names: bool = False) -> str:
-        if self.sqlite:
-            return _fts5(term, "{a b}" if names else "")
-        return _tsquery(term, "AB" if names else "")
+        return _fts5(term, "{a b}" if names else "") if self.sqlite else _tsquery(term)
 
     def any(self, terms, names: bool = False) -> str:
         return "(" + self.OR.join(self.term(t, names) for t in terms) + ")"
@@ -397,25 +407,37 @@ class Syntax:
     def all(self, terms, names: bool = False) -> str:
         return "(" + self.AND.join(self.term(t, names) for t in terms) + ")"
 
-    def both(self, first: str, second: str) -> str:
-        return f"({first}{self.AND}{second})"
+    def matching(self, clauses, excluded, where: str) -> tuple[str, list]:
+        """(FROM … WHERE, params) for the entries (alias k) matching every clause and no excluded
+        term, and ``where``."""
+        if self.sqlite:
+            expression = " AND ".join(e for _names, e in clauses)
+            if excluded:
+                expression = f"({expression}) NOT {self.any(excluded)}"
+            sql = (
+                f"FROM {FTS_TABLE} CROSS JOIN wps_portal_searchentry k INDEXED BY {KIND_INDEX} "
+                f"ON k.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s AND {where}"
+            )
+            return sql, [expression]
+        tests = [f"k.{_vector(names)} @@ to_tsquery('simple', %s)" for names, _e in clauses]
+        params = [e for _names, e in clauses]
+        if excluded:
+            tests.append("NOT k.search_vector @@ to_tsquery('simple', %s)")
+            params.append(self.any(excluded))
+        return f"FROM wps_portal_searchentry k WHERE {' AND '.join(tests)} AND {where}", params
 
-    def without(self, expression: str, excluded) -> str:
-        return (
-            f"({expression}) NOT {self.any(excluded)}"
-            if self.sqlite
-            else f"({expression}) & !{self.any(excluded)}"
-        )
+    def score(self, clauses) -> tuple[str, list]:
+        """ORDER BY the database's score of the first clause, best first."""
+        if self.sqlite:
+            return f"{FTS_TABLE}.rank", []
+        names, expression = clauses[0]
+        return f"ts_rank_cd('{PG_WEIGHTS}', k.{_vector(names)}, to_tsquery('simple', %s), 1) DESC", [
+            expression
+        ]
 
 
-def _matching(expression_sql: str, where: str) -> str:
-    """FROM … WHERE for the entries (alias k) matching one full-text expression (a parameter)."""
-    if connection.vendor == "sqlite":
-        return (
-            f"FROM {FTS_TABLE} CROSS JOIN wps_portal_searchentry k INDEXED BY {KIND_INDEX} "
-            f"ON k.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH {expression_sql} AND {where}"
-        )
-    return f"FROM wps_portal_searchentry k WHERE k.search_vector @@ to_tsquery('simple', {expression_sql}) AND {where}"
+def _vector(names: bool) -> str:
+    return "names_vector" if names else "search_vector"
 
 
 def candidates_at_most(parsed: ParsedQuery, limit: int) -> int:
@@ -436,27 +458,28 @@ def candidates_at_most(parsed: ParsedQuery, limit: int) -> int:
         return cursor.fetchone()[0]
 
 
-def _tiers(syntax: Syntax, terms: list[Term], complete: int) -> list[tuple[str, bool]]:
-    """The broad path's candidate tiers, strongest evidence first: (expression, scored by the
+def _tiers(syntax: Syntax, terms: list[Term], complete: int) -> list[tuple[list, bool]]:
+    """The broad path's candidate tiers, strongest evidence first: (clauses, scored by the
     database?). Scoring reads every match of the tier, so it is asked of the tiers of names and
     titles, which are few, and of the complete matches when there are at most BROAD_SCORED of
     them; the rest are taken newest first (scoring 15,000 matches of one word would cost more
     than the whole search). Complete matches that fit in one tier are taken whole."""
     live = [t for t in terms if t.found]
-    every = syntax.all(live)
+    every = (False, syntax.all(live))
     if complete <= BROAD_CANDIDATES:
-        tiers = [(every, False)]
+        tiers = [([every], False)]
     else:
         phrase = _whole_phrase(terms)
-        tiers = [(syntax.term(phrase, names=True), True)] if phrase is not None else []
-        tiers.append((syntax.all(live, names=True), True))
+        tiers = [([(True, syntax.term(phrase, names=True))], True)] if phrase is not None else []
+        tiers.append(([(True, syntax.all(live, names=True))], True))
         if complete <= BROAD_SCORED:
-            tiers.append((every, True))
+            tiers.append(([every], True))
         else:
-            tiers += [(syntax.both(every, syntax.any(live, names=True)), False), (every, False)]
+            tiers += [([(True, syntax.any(live, names=True)), every], False), ([every], False)]
     needed, quoted = drivers(terms), [t for t in live if t.quoted]
-    for partial in (syntax.any(needed, names=True), syntax.any(needed)):
-        tiers.append((syntax.both(partial, syntax.all(quoted)) if quoted else partial, False))
+    for names in (True, False):
+        partial = [(names, syntax.any(needed, names=names))]
+        tiers.append((partial + [(False, syntax.all(quoted))] if quoted else partial, False))
     return tiers
 
 
@@ -468,33 +491,23 @@ def _broad(parsed: ParsedQuery, kinds, restrict: bool, narrow: Narrow) -> tuple[
     if not live:
         return [], []
     syntax = Syntax()
-    every = syntax.all(live)
-    exclude = (lambda e: syntax.without(e, parsed.excluded)) if parsed.excluded else (lambda e: e)
-    where, params = _published_condition(kinds, restrict, alias="k")
+    where, params = _published_condition(kinds, restrict, alias="k", per_row=True)
     narrowed, narrow_params = narrow.sql("k")
     by_type = {ContentType.objects.get_for_model(m).pk: m for m in kinds}
     with connection.cursor() as cursor:
+        sql, match_params = syntax.matching([(False, syntax.all(live))], parsed.excluded, where)
         cursor.execute(
-            f"SELECT k.content_type_id, k.year, k.countries, count(*) {_matching('%s', where)} GROUP BY 1, 2, 3",
-            [exclude(every), *params],
+            f"SELECT k.content_type_id, k.year, k.countries, count(*) {sql} GROUP BY 1, 2, 3",
+            [*match_params, *params],
         )
         groups = [Group(by_type[ct], year, (countries or "").split(), n) for ct, year, countries, n in cursor]
-        tiers = [(exclude(t), scored) for t, scored in _tiers(syntax, terms, sum(g.count for g in groups))]
-        if connection.vendor == "sqlite":
-            newest, best = f"{FTS_TABLE}.rowid DESC", f"{FTS_TABLE}.rank"
-        else:
-            newest, best = (
-                "k.id DESC",
-                f"ts_rank_cd('{PG_WEIGHTS}', k.search_vector, to_tsquery('simple', %s), 1) DESC",
-            )
-        tier_sql = "SELECT id FROM (SELECT k.id AS id {} ORDER BY {} LIMIT %s) AS t"
+        newest = f"{FTS_TABLE}.rowid DESC" if syntax.sqlite else "k.id DESC"
         sql, args = [], []
-        for expression, scored in tiers:
-            sql.append(tier_sql.format(_matching("%s", where + narrowed), best if scored else newest))
-            args += [expression, *params, *narrow_params]
-            if scored and connection.vendor != "sqlite":
-                args.append(expression)
-            args.append(BROAD_CANDIDATES)
+        for clauses, scored in _tiers(syntax, terms, sum(g.count for g in groups)):
+            matching, match_params = syntax.matching(clauses, parsed.excluded, where + narrowed)
+            order, order_params = syntax.score(clauses) if scored else (newest, [])
+            sql.append(f"SELECT id FROM (SELECT k.id AS id {matching} ORDER BY {order} LIMIT %s) AS t")
+            args += [*match_params, *params, *narrow_params, *order_params, BROAD_CANDIDATES]
         cursor.execute(" UNION ALL ".join(sql), args)
         candidates = list(dict.fromkeys(row[0] for row in cursor))
     return groups, candidates
