@@ -120,7 +120,7 @@ class AutoSchema(_AutoSchema):
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
         if self._is_get():
-            parameters.append(LANGUAGE_PARAMETER)
+            parameters.append(language_parameter())
         get_class = getattr(self.view, "get_serializer_class", None)
         serializer_class = get_class() if get_class else None
         if not self._is_get() or not hasattr(serializer_class, "field_names"):
@@ -204,15 +204,18 @@ class AutoSchema(_AutoSchema):
         return responses
 
 
-LANGUAGE_PARAMETER = OpenApiParameter(
-    "lang",
-    OpenApiTypes.STR,
-    enum=[code for code, _name in settings.LANGUAGES],  # the languages offered
-    description="The language of labels, messages and translated texts (each translated text says"
-    " its language and translation status under `translations`). Without it: the language cookie,"
-    " else the request's Accept-Language, else English; the response's Content-Language says which."
-    " A language not offered is a 400 naming `lang`.",
-)
+def language_parameter() -> OpenApiParameter:
+    """``?lang=``, its values the languages offered when the schema is made (not when this module
+    was imported: the offer follows settings.LANGUAGES)."""
+    return OpenApiParameter(
+        "lang",
+        OpenApiTypes.STR,
+        enum=[code for code, _name in settings.LANGUAGES],
+        description="The language of labels, messages and translated texts (each translated text says"
+        " its language and translation status under `translations`). Without it: the language cookie,"
+        " else the request's Accept-Language, else English; the response's Content-Language says which."
+        " A language not offered is a 400 naming `lang`.",
+    )
 
 
 def enum_names(values) -> list[str]:
