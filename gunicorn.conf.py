@@ -101,3 +101,16 @@ def _limit_malloc_arenas(default: int = 2) -> None:
 
 
 _limit_malloc_arenas()
+
+
+# Garbage collection: a worker holds a few hundred thousand objects made at import (Django, DRF,
+# the URLconf, the templates), and every full collection walked them all: a pause of about 70 ms
+# every dozen list requests (measured on the partner and case-study lists at 200,000 activities).
+# Once the app is loaded they live as long as the worker, so they are moved out of the collector's
+# sight (gc.freeze); the pauses fall to about 25 ms. GUNICORN_GC_FREEZE=0 leaves them.
+def post_worker_init(worker) -> None:
+    import gc
+
+    if os.environ.get("GUNICORN_GC_FREEZE", "1") != "0":
+        gc.collect()
+        gc.freeze()

@@ -225,3 +225,21 @@ def test_the_portal_s_postgresql_sessions_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_each_gunicorn_worker_freezes_what_it_loaded(monkeypatch):
+    """Objects made at import are kept out of the garbage collector's full passes."""
+    import gc
+    import runpy
+
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["worker_class"] == "gthread"
+    try:
+        monkeypatch.setenv("GUNICORN_GC_FREEZE", "0")
+        config["post_worker_init"](None)
+        assert gc.get_freeze_count() == 0
+        monkeypatch.delenv("GUNICORN_GC_FREEZE")
+        config["post_worker_init"](None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
