@@ -18,7 +18,7 @@ from wps_portal.models import (
 )
 from wps_portal.places import country_name
 
-from .choices import AliasKind, PartnerKind, RelationType, Scope
+from .choices import AliasKind, AliasLanguage, PartnerKind, RelationType, Scope
 
 
 class Country(models.Model):
@@ -262,6 +262,7 @@ class Alias(models.Model):
         _("language"),
         max_length=8,
         blank=True,
+        choices=AliasLanguage.choices,
         help_text=_(
             'The language of a local-language name, as a BCP 47 tag: "sq", "sr-Latn", "sr-Cyrl", "bs".'
         ),
@@ -283,6 +284,11 @@ class Alias(models.Model):
                 condition=models.Q(kind__in=AliasKind.values),
                 name="partners_alias_kind_valid",
                 violation_error_message=_("Choose a kind of alias from the list."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(language__in=["", *AliasLanguage.values]),
+                name="partners_alias_language_valid",
+                violation_error_message=_("Choose the alias's language from the list, or none."),
             ),
         ]
 

@@ -1,0 +1,123 @@
+"""Partners' local-language names: a tag from the portal's own list (model, database, loader,
+API, import), shown where partners are listed in that language's pages in one extra query, in the
+API in the language asked, and found in the admin."""
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+import tablib
+import yaml
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
+
+from partners.choices import AliasLanguage
+from partners.models import Alias, Partner
+from partners.resources import PartnerResource
+from tests.test_api_write import API, curator
+from tests.test_corpus_loader import mini_corpus, write  # noqa: F401 (a fixture)
+from tests.test_import import as_csv, sample_rows
+from wps_portal import languages
+from wps_portal.corpus import CorpusError, CorpusLoader, load_corpus
+
+pytestmark = pytest.mark.django_db
+
+PORTAL_TAGS = ["sq", "sr-Cyrl", "sr-Latn", "bs"]  # written out: the oracle is not the code's list
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return lxml.html.fromstring(response.content.decode())
+
+
+def local_names(tree) -> list[tuple[str, str]]:
+    return [(el.get("lang"), el.text_content().strip()) for el in tree.xpath('.//*[@class="local-name"]')]
+
+
+# -- 1. the tag: one of the portal's languages, or none -----------------------------------------------
+
+
+def test_an_alias_language_is_one_of_the_portals_tags_or_none():
+    assert AliasLanguage.values == PORTAL_TAGS
+    assert AliasLanguage.values == [languages.BCP47[c] for c, _ in languages.ALL_LANGUAGES if c != "en"]
+    partner = Partner.objects.get(slug="kosovo-police")
+    for bad in ("sr", "sr-latn", "en", "mk"):
+        with pytest.raises(ValidationError) as error:
+            Alias(partner=partner, name=f"Alias {bad}", kind="local", language=bad).full_clean()
+        assert "language" in error.value.message_dict
+        with pytest.raises(IntegrityError), transaction.atomic():  # the database says no too
+            Alias.objects.create(partner=partner, name=f"Alias {bad}", kind="local", language=bad)
+    Alias(partner=partner, name="Untagged local name", kind="local", language="").full_clean()
+
+
+def test_every_fixture_alias_language_is_a_portal_tag():
+    found = []
+    for path in sorted((Path(settings.CORPUS_DIR) / "partners").glob("*.yaml")):
+        for record in yaml.load(path.read_text(encoding="utf-8"), Loader=CorpusLoader) or []:  # noqa: S506
+            for alias in record.get("aliases") or []:
+                if isinstance(alias, dict) and alias.get("language"):
+                    found.append(alias["language"])
+    assert found and set(found) <= set(PORTAL_TAGS), set(found) - set(PORTAL_TAGS)
+
+
+@pytest.mark.parametrize("bad", ["sr", "sr-latn", "english"])
+def test_the_loader_refuses_a_bad_tag_naming_file_record_and_field(mini_corpus, bad):  # noqa: F811
+    write(
+        mini_corpus,
+        "partners/zz-bad.yaml",
+        "- {slug: bad-tag, name: Bad Tag, kind: ngo, scope: local,"
+        f" aliases: [Other name, {{name: Lokalno ime, kind: local, language: {bad}}}]}}\n",
+    )
+    with pytest.raises(CorpusError) as error:
+        load_corpus(mini_corpus)
+    assert (error.value.file, error.value.record, error.value.field) == (
+        "partners/zz-bad.yaml",
+        "slug=bad-tag",
+        "aliases[1].language",
+    )
+    assert "sr-Latn" in str(error.value)  # the message lists the tags allowed
+    with pytest.raises(CommandError) as command_error:
+        call_command("load_corpus", str(mini_corpus))
+    assert "partners/zz-bad.yaml" in str(command_error.value) and "slug=bad-tag" in str(command_error.value)
+
+
+def test_the_api_refuses_a_bad_tag_naming_the_alias_and_field():
+    client = curator("change_partner")
+    aliases = [{"name": "Other name"}, {"name": "Lokalno ime", "kind": "local", "language": "sr"}]
+    response = client.patch(f"{API}partners/kosovo-police/", {"aliases": aliases}, format="json")
+    assert response.status_code == 400, response.content
+    errors = response.json()["aliases"]
+    assert errors[0] == {} and "language" in errors[1]
+    assert Partner.objects.get(slug="kosovo-police").aliases.filter(language="sr-Cyrl").exists()  # unchanged
+    aliases[1]["language"] = "sr-Latn"
+    assert (
+        client.patch(f"{API}partners/kosovo-police/", {"aliases": aliases}, format="json").status_code == 200
+    )
+    assert Alias.objects.get(name="Lokalno ime").language == "sr-Latn"
+
+
+def test_an_import_gives_a_local_names_tag_after_its_kind_and_refuses_a_bad_one():
+    rows = sample_rows()[:3]
+    rows[0]["aliases"] = "Uzorak organizacija [local sr-latn]|Organizata shembull [Local-language name sq]"
+    rows[1]["aliases"] = "Uzorak [local sr]"
+    result = PartnerResource().import_data(tablib.Dataset().load(as_csv(rows).decode(), format="csv"))
+    assert [(row.number, list(row.field_specific_errors)) for row in result.invalid_rows] == [
+        (2, ["aliases"])
+    ]
+    assert "sr-Latn" in str(result.invalid_rows[0].field_specific_errors["aliases"])
+
+    rows[1]["aliases"] = "Uzorak [local]"
+    result = PartnerResource().import_data(tablib.Dataset().load(as_csv(rows).decode(), format="csv"))
+    assert not result.has_validation_errors() and not result.has_errors()
+    partner = Partner.objects.get(slug=rows[0]["slug"])
+    assert sorted(partner.aliases.values_list("name", "kind", "language")) == [
+        ("Organizata shembull", "local", "sq"),
+        ("Uzorak organizacija", "local", "sr-Latn"),  # the tag as the portal writes it
+    ]
+    assert Partner.objects.get(slug=rows[1]["slug"]).aliases.get().language == ""
+    exported = PartnerResource().dehydrate_aliases(partner)
+    assert exported == "Organizata shembull [local sq]|Uzorak organizacija [local sr-Latn]"
