@@ -12,15 +12,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from activities.models import Activity
+from casestudies.models import CaseStudy
 from partners.choices import AliasLanguage
 from partners.models import Alias, Partner
 from partners.resources import PartnerResource
 from tests.test_api_write import API, curator
 from tests.test_corpus_loader import mini_corpus, write  # noqa: F401 (a fixture)
 from tests.test_import import as_csv, sample_rows
-from wps_portal import languages
+from wps_portal import languages, synthetic
 from wps_portal.corpus import CorpusError, CorpusLoader, load_corpus
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +124,88 @@ def test_an_import_gives_a_local_names_tag_after_its_kind_and_refuses_a_bad_one(
     assert Partner.objects.get(slug=rows[1]["slug"]).aliases.get().language == ""
     exported = PartnerResource().dehydrate_aliases(partner)
     assert exported == "Organizata shembull [local sq]|Uzorak organizacija [local sr-Latn]"
+
+
+# -- 2. shown where partners are listed, in one extra query ----------------------------------------
+
+
+def test_partner_cards_give_the_local_name_in_the_pages_language():
+    from django.test import Client
+
+    client = Client()
+    url = "/partners/?country=XK&page_size=100"
+    assert ("sq", "Policia e Kosovës") in local_names(page(client, f"/sq{url}"))
+    serbian = local_names(page(client, f"/sr{url}"))
+    assert ("sr-Cyrl", "Косовска полиција") in serbian
+    assert ("sr-Cyrl", "Скупштина Косова") in serbian  # transliterated from the Latin name
+    assert ("sr-Latn", "Kosovska policija") in local_names(page(client, f"/sr-latn{url}"))
+    assert local_names(page(client, url)) == []  # English: nothing changes
+    card = page(client, f"/sq{url}").xpath('//article[.//a[@href="/sq/partners/kosovo-police/"]]')[0]
+    assert card.xpath('string(.//p[@class="local-name"])') == "Policia e Kosovës"
+
+
+def test_participants_on_activity_and_case_study_pages_give_their_local_names(client):
+    activity = Activity.objects.published().filter(participations__partner__slug="kosovo-police").first()
+    url = activity.get_absolute_url()  # the English one (a request's language stays active after it)
+    tree = page(client, f"/sr-latn{url}")
+    item = tree.xpath('//li[a[@href="/sr-latn/partners/kosovo-police/"]]')[0]
+    assert local_names(item) == [("sr-Latn", "Kosovska policija")]
+    assert local_names(page(client, url)) == []
+
+    case_study = CaseStudy.objects.published().filter(partner_roles__partner__slug="kosovo-police").first()
+    tree = page(client, f"/sq{case_study.get_absolute_url()}")
+    item = tree.xpath('//section[@aria-labelledby="partners"]//li[a[@href="/sq/partners/kosovo-police/"]]')[0]
+    assert local_names(item) == [("sq", "Policia e Kosovës")]
+
+
+def queries(client, url) -> int:
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/partners/",
+        "/partners/?country=XK",
+        "/countries/XK/",
+        "/activities/rwl-establishment-2006/",
+        "/case-studies/{case_study}/",
+    ],
+)
+def test_local_names_cost_one_query_a_page_whatever_the_number_of_partners(client, url):
+    url = url.format(case_study=CaseStudy.objects.published().first().slug)
+    before = {code: queries(client, f"/{code}{url}" if code != "en" else url) for code in ("en", "sq", "sr")}
+    assert before["sq"] == before["sr"] == before["en"] + 1, before
+    synthetic.seed(partners=60, activities=600, seed=9)
+    after = {code: queries(client, f"/{code}{url}" if code != "en" else url) for code in ("en", "sq", "sr")}
+    assert after == before
+
+
+# -- 3. the API, in the language asked ---------------------------------------------------------------
+
+
+def test_the_partner_api_gives_the_local_name_in_the_language_asked(client):
+    url = f"{API}partners/kosovo-police/"
+    assert client.get(url, {"lang": "sr-latn"}).json()["local_name"] == {
+        "name": "Kosovska policija",
+        "language": "sr-Latn",
+    }
+    sq = client.get(url, HTTP_ACCEPT_LANGUAGE="sq").json()["local_name"]
+    assert sq == {"name": "Policia e Kosovës", "language": "sq"}
+    assert client.get(url).json()["local_name"] is None  # English
+    assert client.get(url, {"lang": "bs"}).json()["local_name"] is None  # none recorded in Bosnian
+    rows = client.get(f"{API}partners/", {"lang": "sr", "fields": "slug,local_name", "country": "RS"}).json()
+    by_slug = {row["slug"]: row["local_name"] for row in rows["results"]}
+    assert by_slug["women-in-black"] == {"name": "Жене у црном", "language": "sr-Cyrl"}
+
+
+def test_the_schema_documents_the_local_name(client):
+    schema = yaml.safe_load(client.get(f"{API}schema/").content)
+    field = schema["components"]["schemas"]["Partner"]["properties"]["local_name"]
+    assert field["readOnly"] is True and field["nullable"] is True
+    assert field["properties"]["language"]["enum"] == PORTAL_TAGS
