@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from activities.models import Activity
 from casestudies.models import CaseStudy
@@ -209,3 +210,31 @@ def test_the_schema_documents_the_local_name(client):
     field = schema["components"]["schemas"]["Partner"]["properties"]["local_name"]
     assert field["readOnly"] is True and field["nullable"] is True
     assert field["properties"]["language"]["enum"] == PORTAL_TAGS
+
+
+# -- 4. the admin --------------------------------------------------------------------------------------
+
+
+def test_the_partner_changelist_filters_by_local_name(admin_client):
+    police = Partner.objects.get(slug="kosovo-police")
+    untagged = Partner.objects.exclude(aliases__kind="local").first()
+    Alias.objects.create(partner=untagged, name="Lokalno ime bez jezika", kind="local")
+    url = reverse("admin:partners_partner_changelist")
+
+    def listed(value):
+        return set(admin_client.get(url, {"local_name": value}).context["cl"].result_list)
+
+    assert police in listed("yes") and untagged not in listed("yes")
+    assert untagged in listed("no") and police not in listed("no")
+    assert listed("untagged") == {untagged}
+    tagged = Partner.objects.filter(aliases__kind="local", aliases__language__in=PORTAL_TAGS).distinct()
+    assert listed("yes") == set(tagged)
+
+
+def test_the_alias_inline_and_list_show_the_language(admin_client):
+    police = Partner.objects.get(slug="kosovo-police")
+    tree = page(admin_client, reverse("admin:partners_partner_change", args=[police.pk]))
+    options = tree.xpath('//select[@name="aliases-0-language"]/option/@value')
+    assert options == ["", *PORTAL_TAGS]
+    response = admin_client.get(reverse("admin:partners_alias_changelist"), {"language": "sr-Cyrl"})
+    assert [alias.name for alias in response.context["cl"].result_list] == ["Косовска полиција"]
