@@ -215,7 +215,6 @@ class Partner(PublicModel):
         partner's (prefetched on its own page and in the API)."""
         from wps_portal.translations import to_cyrillic, to_latin
 
-        code = _page_language(code)
         tags = local_name_tags(code)
         if not tags:
             return None

@@ -30,8 +30,8 @@ class CountrySerializer(BaseSerializer):
 
 
 class AliasSerializer(RefusesUnknownInput, serializers.ModelSerializer):
-    """Another name of the partner; written with it as {"name": …, "kind": …} (kind defaults to
-    "spelling")."""
+    """Another name of the partner; written with it as {"name": …, "kind": …, "language": …} (kind
+    defaults to "spelling"; language, a local name's BCP 47 tag, to none)."""
 
     class Meta:
         model = Alias
