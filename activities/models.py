@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners.choices import Role
-from partners.models import Country, Partner
+from partners.models import Country, Partner, local_names_prefetch
 from wps_portal.choices import DatePrecision, Status
 from wps_portal.dates import human_partial, iso_partial, overlaps_years_q, period_end
 from wps_portal.history import curated_history
@@ -189,7 +189,9 @@ class ActivityQuerySet(PublicQuerySet):
             "outputs",
             published_prefetch(
                 "participations",
-                Participation.objects.select_related("partner__country").order_by("role", "partner__name"),
+                Participation.objects.select_related("partner__country")
+                .prefetch_related(local_names_prefetch("partner"))
+                .order_by("role", "partner__name"),
                 "partner",
             ),
             Prefetch("case_studies", queryset=CaseStudy.objects.published()),

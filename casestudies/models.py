@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from partners.choices import Role
-from partners.models import Country, Partner
+from partners.models import Country, Partner, local_names_prefetch
 from wps_portal.choices import Status
 from wps_portal.history import curated_history
 from wps_portal.models import Citation, PublicModel, PublicQuerySet, TimestampedModel, published_prefetch
@@ -139,7 +139,9 @@ class CaseStudyQuerySet(PublicQuerySet):
             Prefetch("approaches", queryset=Approach.objects.published()),
             published_prefetch(
                 "partner_roles",
-                CaseStudyPartner.objects.select_related("partner__country").order_by("role", "partner__name"),
+                CaseStudyPartner.objects.select_related("partner__country")
+                .prefetch_related(local_names_prefetch("partner"))
+                .order_by("role", "partner__name"),
                 "partner",
             ),
             Prefetch("results", queryset=Result.objects.prefetch_related(citations)),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wps_portal.admin import CitationInline, CuratedAdmin, PublicAdmin
 from wps_portal.imports import ImportAdminMixin
 
+from .choices import AliasKind
 from .models import Alias, Country, Partner, PartnerRelation
 from .resources import PartnerResource
 
@@ -13,6 +14,32 @@ class CountryAdmin(CuratedAdmin):
     list_display = ("code", "name", "region", "note")
     search_fields = ("code", "name")
     list_filter = ("region",)
+
+
+class LocalNameFilter(admin.SimpleListFilter):
+    """Partners by their local-language names: with one, without, or with one whose language is
+    not given (it is shown on no page until it is: a curator's to-do list)."""
+
+    title = _("local name")
+    parameter_name = "local_name"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", _("Has a local name")),
+            ("no", _("Has no local name")),
+            ("untagged", _("Has a local name with no language")),
+        ]
+
+    def queryset(self, request, queryset):
+        local = Alias.objects.filter(kind=AliasKind.LOCAL)
+        tagged = local.exclude(language="").values("partner")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=tagged)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=tagged)
+        if self.value() == "untagged":
+            return queryset.filter(pk__in=local.filter(language="").values("partner"))
+        return queryset
 
 
 class AliasInline(admin.TabularInline):
@@ -34,7 +61,7 @@ class RelationInline(admin.TabularInline):
 class PartnerAdmin(ImportAdminMixin, PublicAdmin):
     resource_classes = [PartnerResource]  # bulk import with preview: partners/resources.py
     list_display = ("name", "acronym", "kind", "scope", "country", "parent", "status", "last_verified")
-    list_filter = ("status", "kind", "scope", "country")
+    list_filter = ("status", "kind", "scope", "country", LocalNameFilter)
     search_fields = ("name", "acronym", "aliases__name", "slug")
     list_select_related = ("country", "parent")
     prepopulated_fields = {"slug": ("name",)}
@@ -49,9 +76,9 @@ class PartnerAdmin(ImportAdminMixin, PublicAdmin):
 
 @admin.register(Alias)
 class AliasAdmin(CuratedAdmin):
-    list_display = ("name", "kind", "partner")
+    list_display = ("name", "kind", "language", "partner")
     search_fields = ("name", "partner__name")
-    list_filter = ("kind",)
+    list_filter = ("kind", "language")
     autocomplete_fields = ("partner",)
     list_select_related = ("partner",)
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wps_portal import languages
+
 
 class PartnerKind(models.TextChoices):
     WOMENS_NGO = "womens-ngo", _("Women's NGO")
@@ -33,6 +35,21 @@ class AliasKind(models.TextChoices):
     FORMER = "former", _("Former name")
     LOCAL = "local", _("Local-language name")
     SHORT = "short", _("Short name")
+
+
+# The language of a local-language name: the BCP 47 tag of each of the portal's languages but the
+# source language (an English name is the record's own name), in the switcher's order, labelled
+# with the tag and the language's own name ("sq — Shqip"). Derived from wps_portal.languages, so a
+# tag the portal could never show ("sr", "sr-latn") cannot be stored. Not tagged: "" (blank).
+AliasLanguage = models.TextChoices(
+    "AliasLanguage",
+    [
+        (tag.upper().replace("-", "_"), (tag, f"{tag} — {name}"))  # SR_LATN = "sr-Latn", "sr-Latn — Srpski…"
+        for code, name in languages.ALL_LANGUAGES
+        if code != languages.SOURCE_LANGUAGE
+        for tag in [languages.BCP47[code]]
+    ],
+)
 
 
 class RelationType(models.TextChoices):

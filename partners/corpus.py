@@ -5,7 +5,7 @@ Each kind is a declaration (wps_portal.corpus.Spec) that drives loading, dry run
 
 from wps_portal.corpus import INTEGER, Choice, Field, Inline, Invalid, Ref, Rows, Spec
 
-from .choices import AliasKind, PartnerKind, RelationType, Scope
+from .choices import AliasKind, AliasLanguage, PartnerKind, RelationType, Scope
 
 COUNTRY = Spec(
     "country",
@@ -28,7 +28,7 @@ ALIAS = Spec(
     fields=[
         Field("name", required=True),
         Field("kind", Choice(AliasKind), default=AliasKind.SPELLING, keep_default=True),
-        Field("language"),  # a BCP 47 code for a name in a language of its own (e.g. "sq", "sr")
+        Field("language", Choice(AliasLanguage)),  # its BCP 47 tag: "sq", "sr-Cyrl", "sr-Latn", "bs"
     ],
 )
 

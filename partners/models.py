@@ -18,7 +18,7 @@ from wps_portal.models import (
 )
 from wps_portal.places import country_name
 
-from .choices import AliasKind, PartnerKind, RelationType, Scope
+from .choices import AliasKind, AliasLanguage, PartnerKind, RelationType, Scope
 
 
 class Country(models.Model):
@@ -74,6 +74,11 @@ TIMELINE_LENGTH = 50
 class PartnerQuerySet(PublicQuerySet):
     def with_related(self):
         return self.select_related("country", "parent")
+
+    def with_local_names(self):
+        """With each partner's local name in the page's language (``Partner.local_name``), in one
+        query for the whole list: ``local_names_prefetch``."""
+        return self.prefetch_related(local_names_prefetch())
 
     def in_years(self, year_from=None, year_to=None):
         """Partners that took part in a published activity overlapping the years."""
@@ -204,23 +209,26 @@ class Partner(PublicModel):
 
     def local_name(self, code: str | None = None):
         """The partner's established name in the language ``code`` (default: the page's), from
-        its aliases tagged with that language: (name, BCP 47 tag) or None. Serbian in one script
-        is transliterated from the other when only that one is recorded."""
-        from django.utils import translation
-
-        from wps_portal.languages import BCP47
+        its local-language aliases tagged with that language: (name, BCP 47 tag) or None. Serbian
+        in one script is transliterated from the other when only that one is recorded. Reads the
+        aliases ``local_names_prefetch`` fetched when a list page prefetched them, else all of the
+        partner's (prefetched on its own page and in the API)."""
         from wps_portal.translations import to_cyrillic, to_latin
 
-        tag = BCP47.get(code or translation.get_language() or "")
-        if tag is None or tag == "en":
+        tags = local_name_tags(code)
+        if not tags:
             return None
-        names = {alias.language: alias.name for alias in self.aliases.all() if alias.language}
+        aliases = getattr(self, "local_aliases", None)
+        if aliases is None:
+            aliases = self.aliases.all()
+        names = {alias.language: alias.name for alias in aliases if alias.kind == AliasKind.LOCAL}
+        tag = tags[0]
         if tag in names:
             return names[tag], tag
-        if tag == "sr-Cyrl" and "sr-Latn" in names:
-            return to_cyrillic(names["sr-Latn"]), tag
-        if tag == "sr-Latn" and "sr-Cyrl" in names:
-            return to_latin(names["sr-Cyrl"]), tag
+        if tag == AliasLanguage.SR_CYRL and AliasLanguage.SR_LATN in names:
+            return to_cyrillic(names[AliasLanguage.SR_LATN]), tag
+        if tag == AliasLanguage.SR_LATN and AliasLanguage.SR_CYRL in names:
+            return to_latin(names[AliasLanguage.SR_CYRL]), tag
         return None
 
     def latest_participations(self, limit: int = TIMELINE_LENGTH) -> list:
@@ -250,6 +258,40 @@ class Partner(PublicModel):
         return [self.country.code] if self.country else []
 
 
+def _page_language(code: str | None = None) -> str:
+    from django.utils import translation
+
+    return code or translation.get_language() or ""
+
+
+def local_name_tags(code: str | None = None) -> list[str]:
+    """The alias languages a partner's local name in the language ``code`` (default: the page's)
+    is read from: its BCP 47 tag first, then, for Serbian, the other script's (transliterated).
+    Empty for English: an English page shows no local names."""
+    from wps_portal.languages import BCP47
+
+    tag = BCP47.get(_page_language(code))
+    if tag not in AliasLanguage.values:
+        return []
+    other_script = {
+        AliasLanguage.SR_CYRL: AliasLanguage.SR_LATN,
+        AliasLanguage.SR_LATN: AliasLanguage.SR_CYRL,
+    }
+    return [tag, *([other_script[tag]] if tag in other_script else [])]
+
+
+def local_names_prefetch(partner_path: str = "", code: str | None = None) -> Prefetch:
+    """The one prefetch of the local names a list of partners shows in the page's language: the
+    partners' local-language aliases in that language (``local_name_tags``), as ``local_aliases``
+    on each partner, one query for the whole list. ``partner_path`` reaches the partners from
+    the queryset's model ("partner" from a participation). On an English page it prefetches
+    nothing and costs no query (an empty queryset is never sent to the database)."""
+    tags = local_name_tags(code)
+    queryset = Alias.objects.filter(kind=AliasKind.LOCAL, language__in=tags) if tags else Alias.objects.none()
+    lookup = f"{partner_path}__aliases" if partner_path else "aliases"
+    return Prefetch(lookup, queryset=queryset, to_attr="local_aliases")
+
+
 class Alias(models.Model):
     """Another name of a partner: a spelling, acronym, former or local-language name."""
 
@@ -262,6 +304,7 @@ class Alias(models.Model):
         _("language"),
         max_length=8,
         blank=True,
+        choices=AliasLanguage.choices,
         help_text=_(
             'The language of a local-language name, as a BCP 47 tag: "sq", "sr-Latn", "sr-Cyrl", "bs".'
         ),
@@ -283,6 +326,11 @@ class Alias(models.Model):
                 condition=models.Q(kind__in=AliasKind.values),
                 name="partners_alias_kind_valid",
                 violation_error_message=_("Choose a kind of alias from the list."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(language__in=["", *AliasLanguage.values]),
+                name="partners_alias_language_valid",
+                violation_error_message=_("Choose the alias's language from the list, or none."),
             ),
         ]
 

@@ -1,5 +1,6 @@
 """Bulk import of partners, with their aliases (admin → Partners → Import)."""
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.fields import Field
@@ -14,7 +15,7 @@ from wps_portal.imports import (
     status_field,
 )
 
-from .choices import AliasKind, PartnerKind, Scope
+from .choices import AliasKind, AliasLanguage, PartnerKind, Scope
 from .models import Alias, Country, Partner
 
 
@@ -35,14 +36,21 @@ class CountryWidget(widgets.ForeignKeyWidget):
 
 
 class PartnerResource(PortalResource):
-    help_text = _(
-        "One partner a row, found by its slug (a new slug creates a partner; an empty one is made "
-        "from the name). kind and scope: the key or the label shown in the admin (womens-ngo or "
-        "Women's NGO). country: ISO code or name (XK or Kosovo). parent: the slug of a partner that "
-        "exists or comes earlier in the file. status: draft (the default) or published. aliases: "
-        "names separated by |, each optionally followed by its kind in brackets: "
-        "Sample organisation|Uzorak organizacija [local]. A missing aliases "
-        "column leaves the aliases as they are; an empty cell removes them."
+    help_text = format_lazy(
+        "{} {}",
+        _(
+            "One partner a row, found by its slug (a new slug creates a partner; an empty one is made "
+            "from the name). kind and scope: the key or the label shown in the admin (womens-ngo or "
+            "Women's NGO). country: ISO code or name (XK or Kosovo). parent: the slug of a partner that "
+            "exists or comes earlier in the file. status: draft (the default) or published. aliases: "
+            "names separated by |, each optionally followed by its kind in brackets: "
+            "Sample organisation|Uzorak organizacija [local]. A missing aliases "
+            "column leaves the aliases as they are; an empty cell removes them."
+        ),
+        _(
+            "A local-language name may give its language's BCP 47 tag after the kind: "
+            "Uzorak organizacija [local sr-Latn] (sq, sr-Cyrl, sr-Latn or bs)."
+        ),
     )
     kind = Field(attribute="kind", column_name="kind", widget=ChoiceWidget(PartnerKind, _("partner kind")))
     scope = Field(attribute="scope", column_name="scope", widget=ChoiceWidget(Scope, _("scope")))
@@ -60,33 +68,47 @@ class PartnerResource(PortalResource):
             "description", "status", "aliases",
         )  # fmt: skip
 
-    # -- aliases: "name|name [kind]" ------------------------------------------------------------
+    # -- aliases: "name|name [kind]|name [kind language]" ----------------------------------------
 
     def parse_aliases(self, value, partner):
         aliases = {}
         for item in split_cell(value):
-            name, kind = item, AliasKind.SPELLING
+            name, kind, language = item, AliasKind.SPELLING, ""
             if item.endswith("]") and "[" in item:
-                name, _bracket, kind_text = item[:-1].rpartition("[")
+                name, _bracket, bracket = item[:-1].rpartition("[")
                 name = name.strip()
-                kind = choice_value(AliasKind, kind_text, what=_("kind of alias"))
+                kind, language = self.kind_and_language(bracket)
             if name in (partner.name, partner.acronym):
                 continue  # a name is not its own alias (as in the loader)
             if name.casefold() in {n.casefold() for n in aliases}:
                 raise ValueError(_("%(name)r is listed twice.") % {"name": name})
-            aliases[name] = kind
-        return tuple(sorted(aliases.items()))
+            aliases[name] = (kind, language)
+        return tuple(sorted((name, kind, language) for name, (kind, language) in aliases.items()))
+
+    @staticmethod
+    def kind_and_language(bracket):
+        """ "local sr-Latn" → ("local", "sr-Latn"); a kind by its label may have spaces ("Other
+        acronym"), so the bracket is a kind first, else a kind and, after its last space, a tag."""
+        text = bracket.strip()
+        try:
+            return choice_value(AliasKind, text, what=_("kind of alias")), ""
+        except ValueError:
+            kind_text, _space, tag = text.rpartition(" ")
+            if not kind_text:
+                raise
+        kind = choice_value(AliasKind, kind_text, what=_("kind of alias"))
+        return kind, choice_value(AliasLanguage, tag, what=_("alias language"))
 
     def current_aliases(self, partner):
-        return tuple(sorted(partner.aliases.values_list("name", "kind")))
+        return tuple(sorted(partner.aliases.values_list("name", "kind", "language")))
 
     def write_aliases(self, partner, aliases):
-        wanted = dict(aliases)
+        wanted = {name: (kind, language) for name, kind, language in aliases}
         partner.aliases.exclude(name__in=wanted).delete()
         rows = []
-        for name, kind in wanted.items():
+        for name, (kind, language) in wanted.items():
             row, _created = Alias.objects.update_or_create(
-                partner=partner, name=name, defaults={"kind": kind}
+                partner=partner, name=name, defaults={"kind": kind, "language": language}
             )
             rows.append(row)
         return rows
@@ -95,6 +117,8 @@ class PartnerResource(PortalResource):
         if partner.pk is None:
             return ""
         return "|".join(
-            f"{name} [{kind}]" if kind != AliasKind.SPELLING else name
-            for name, kind in self.current_aliases(partner)
+            f"{name} [{' '.join(filter(None, (kind, language)))}]"
+            if (kind, language) != (AliasKind.SPELLING, "")
+            else name
+            for name, kind, language in self.current_aliases(partner)
         )

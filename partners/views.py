@@ -28,7 +28,7 @@ class PartnerListView(FilteredListView):
     )
 
     def get_queryset(self):
-        return Partner.objects.published().with_related()
+        return Partner.objects.published().with_related().with_local_names()
 
 
 class PartnerDetailView(RecordDetailView):
@@ -99,7 +99,7 @@ class CountryDetailView(CitableDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         country = self.object
-        partners = Partner.objects.published().filter(country=country).with_related()
+        partners = Partner.objects.published().filter(country=country).with_related().with_local_names()
         activities = country.activities.published().with_related().order_by("-start_date", "title")
         context.update(
             partners=partners[:COUNTRY_PAGE_ITEMS],

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wps_portal.api.serializers import (
@@ -13,7 +14,7 @@ from wps_portal.api.serializers import (
 )
 from wps_portal.models import published_prefetch
 
-from ..choices import AliasKind, RelationType, Role
+from ..choices import AliasKind, AliasLanguage, RelationType, Role
 from ..models import Alias, Country, Partner, PartnerRelation
 
 
@@ -29,8 +30,8 @@ class CountrySerializer(BaseSerializer):
 
 
 class AliasSerializer(RefusesUnknownInput, serializers.ModelSerializer):
-    """Another name of the partner; written with it as {"name": …, "kind": …} (kind defaults to
-    "spelling")."""
+    """Another name of the partner; written with it as {"name": …, "kind": …, "language": …} (kind
+    defaults to "spelling"; language, a local name's BCP 47 tag, to none)."""
 
     class Meta:
         model = Alias
@@ -41,12 +42,40 @@ class AliasSerializer(RefusesUnknownInput, serializers.ModelSerializer):
         return require(attrs, "name")
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "description": (
+            "The partner's established name in the request's language (?lang=, else the language "
+            "cookie, else Accept-Language), from its local-language aliases, with that language's "
+            "BCP 47 tag; a Serbian name recorded in one script is given in the other transliterated. "
+            "null in English and where the partner has no local name in that language."
+        ),
+        "properties": {
+            "name": {"type": "string"},
+            "language": {"type": "string", "enum": AliasLanguage.values},
+        },
+        "required": ["name", "language"],
+        "example": {"name": "Rrjeti i Grave të Kosovës", "language": "sq"},
+    }
+)
+class LocalNameField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, partner):
+        local = partner.local_name()
+        return {"name": local[0], "language": local[1]} if local else None
+
+
 class PartnerSerializer(CitedSerializer):
     url = detail_url("partner")
     html_url = HtmlUrlField()
     country = CountrySerializer(nested=True, required=False, allow_null=True)
     parent = serializers.JSONField(read_only=True)  # replaced in get_fields (self-reference)
     aliases = AliasSerializer(many=True, required=False)
+    local_name = LocalNameField()
     relations = serializers.JSONField(read_only=True)  # replaced in get_fields
     activities_url = ListUrlField("activity", "partner")
     case_studies_url = ListUrlField("casestudy", "partner")
@@ -56,6 +85,7 @@ class PartnerSerializer(CitedSerializer):
     prefetch = {
         **CitedSerializer.prefetch,
         "aliases": ("aliases",),
+        "local_name": ("aliases",),  # read from the aliases (one prefetch if both are asked)
         "relations": (
             published_prefetch("relations_from", PartnerRelation.objects.select_related("target"), "target"),
         ),
@@ -68,6 +98,7 @@ class PartnerSerializer(CitedSerializer):
             "name",
             "acronym",
             "aliases",
+            "local_name",
             "kind",
             "scope",
             "country",
