@@ -117,3 +117,22 @@ def test_a_public_search_checks_each_match_by_primary_key_not_a_set_of_every_pub
     assert "LIST SUBQUERY" not in steps, steps
     assert "CORRELATED SCALAR SUBQUERY" in steps, steps
     assert "SCAN activities_activity" not in steps, steps
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_broad_search_counts_its_complete_matches_on_the_covering_kind_index(settings):
+    """The broad path's grouped count by kind, year and countries reads the narrow index alone:
+    never the entries' rows with their long texts (11,185 of them for one query at scale)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from wps_portal.search import engine
+
+    settings.SEARCH_EXACT_LIMIT = 5
+    with CaptureQueriesContext(connection) as queries:
+        assert engine.run("kosovo women", narrow=engine.Narrow()).broad
+    (sql,) = [q["sql"] for q in queries.captured_queries if "GROUP BY 1, 2, 3" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        steps = [row[-1] for row in cursor.fetchall()]
+    assert any("COVERING INDEX wps_portal_searchentry_kind" in s for s in steps), steps
+    assert not any(s.startswith("SEARCH k USING INTEGER PRIMARY KEY") for s in steps), steps
