@@ -7,7 +7,7 @@ from activities.models import Activity
 from partners.models import Partner
 from wps_portal import services
 from wps_portal.search import engine
-from wps_portal.search.snippets import highlight, snippet
+from wps_portal.search.snippets import best_snippet, highlight
 from wps_portal.search.text import fold, index_tokens
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,7 @@ def client_get(q):
 
 def test_snippet_marks_matched_words_and_escapes_markup():
     stems = set(index_tokens("police"))
-    html = snippet(["The police <script>alert(1)</script> <b>trained</b>"], stems)
+    _index, html = best_snippet(["The police <script>alert(1)</script> <b>trained</b>"], stems)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<mark>police</mark>" in html and "<b>" not in html
     assert "<mark>" in highlight("Kosovo Police", stems)

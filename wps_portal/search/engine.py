@@ -513,6 +513,11 @@ def _broad(parsed: ParsedQuery, kinds, restrict: bool, narrow: Narrow) -> tuple[
     return groups, candidates
 
 
+def weight(term: Term) -> float:
+    """How much a term weighs in a query: the rarer (the fewer records hold it), the more."""
+    return 1 / math.log(2 + getattr(term, "records", 0))
+
+
 def candidate_rows(candidates: list[int], terms: list[Term]) -> list[tuple]:
     """The broad path's rows, as :func:`match` gives them, of the ``candidates`` entries: read by
     primary key (asking the full-text index again would read every match of the query: 130 ms
@@ -525,7 +530,7 @@ def candidate_rows(candidates: list[int], terms: list[Term]) -> list[tuple]:
         "id", "content_type_id", "object_id", "year", "countries", "a", "b", "c", "d"
     )
     flags = Flags(terms, _whole_phrase(terms) or terms[0])
-    rarity = [1 / math.log(2 + getattr(t, "records", 0)) for t in terms]
+    rarity = [weight(t) for t in terms]
     result = []
     for *head, a, b, c, d in rows:
         columns = [f" {a} ", f" {b} ", f" {c} ", f" {d} "]
@@ -558,7 +563,7 @@ def run(query: str, kinds=None, restrict: bool = True, narrow: Narrow | None = N
     rows = match(parsed, kinds, restrict) if candidates is None else candidate_rows(candidates, terms)
     by_type = {ContentType.objects.get_for_model(m).pk: m for m in kinds}
     live = [i for i, t in enumerate(terms) if t.found]
-    weights = [1 / math.log(2 + getattr(t, "records", 0)) for t in terms]
+    weights = [weight(t) for t in terms]
     needed = max(1, math.ceil(len(live) / 2))
     order = {m: i for i, m in enumerate(kinds)}
     total = sum(weights[i] for i in live) or 1

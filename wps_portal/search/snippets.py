@@ -33,15 +33,10 @@ def highlight(text: str, stems: set[str]) -> SafeString:
     return _render(text or "", tokens, marks, 0, len(tokens), whole=True)
 
 
-def snippet(texts: list[str], stems: set[str], window: int = WINDOW) -> SafeString:
-    """The best window of ``texts`` (the first text's start when nothing matches)."""
-    return best_snippet(texts, stems, window)[1]
-
-
 def best_snippet(texts: list[str], stems: set[str], window: int = WINDOW) -> tuple[int | None, SafeString]:
-    """:func:`snippet` and the index in ``texts`` of the text it was cut from (None when there is
-    no snippet), so the page can give the snippet the language of that text. On a tie the earlier
-    text wins."""
+    """The best window of ``texts`` (the first text's start when nothing matches), and the index
+    in ``texts`` of the text it was cut from (None when there is no snippet), so the page can give
+    the snippet the language of that text. On a tie the earlier text wins."""
     best = None
     for index, text in enumerate(texts):
         if not text:
