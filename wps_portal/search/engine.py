@@ -535,11 +535,11 @@ def candidate_rows(candidates: list[int], terms: list[Term]) -> list[tuple]:
     for *head, a, b, c, d in rows:
         columns = [f" {a} ", f" {b} ", f" {c} ", f" {d} "]
         score = 0.0
-        for weight, tests in zip(rarity, flags.tests[:-1], strict=True):
+        for rare, tests in zip(rarity, flags.tests[:-1], strict=True):
             occurrences = sum(
                 w * col.count(t) for w, col in zip(SQLITE_WEIGHTS, columns, strict=True) for t in tests
             )
-            score += weight * occurrences / (occurrences + 1.2)
+            score += rare * occurrences / (occurrences + 1.2)
         result.append((*head, score, *flags(a, b, c, d)))
     return result
 
